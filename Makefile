@@ -1,0 +1,109 @@
+# chainrule: build, test, install and benchmark the Lua module (and, from mk/, the viewer)
+
+LUA_VERSION ?= 5.4
+LUA         ?= lua$(LUA_VERSION)
+PKG_CONFIG  ?= pkg-config
+LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --variable=includedir lua$(LUA_VERSION) 2>/dev/null || echo /usr/include)/lua$(LUA_VERSION)
+LUA_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I$(LUA_INCDIR))
+
+CC       ?= cc
+CFLAGS   ?= -O2
+WARN      = -Wall -Wextra -Werror -std=c99 -pedantic -Wno-overlength-strings
+CR_CFLAGS = $(WARN) -fPIC -fvisibility=hidden $(CFLAGS)
+LIBFLAG  ?= -shared
+LDLIBS_CORE = -lm
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+INST_LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
+INST_LUADIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+SANITIZE    = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# the C core: no Lua in here
+CORE_SRC = src/cr_ops.c src/cr_dual.c
+# the thin Lua binding around it
+BIND_SRC = src/ldual.c src/lderiv.c src/lcore.c
+LUA_MODULES = $(wildcard lua/chainrule/*.lua)
+C_TESTS  = $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
+
+# pieces added by other parts of the project (viewer, tape, expressions)
+-include mk/*.mk
+
+CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
+BIND_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(BIND_SRC))
+ASAN_CORE_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(CORE_SRC))
+ASAN_BIND_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(BIND_SRC))
+MODULE        = $(BUILD)/chainrule/core.so
+ASAN_MODULE   = $(ASAN_BUILD)/chainrule/core.so
+
+.PHONY: all test run bench install uninstall clean env deps asan ctests
+
+all: $(MODULE) $(EXTRA_ALL)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CR_CFLAGS) $(LUA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CR_CFLAGS) -O1 -g $(SANITIZE) -DLUA_USE_APICHECK $(LUA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(MODULE): $(CORE_OBJ) $(BIND_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAG) -o $@ $^ $(LDLIBS_CORE)
+
+$(ASAN_MODULE): $(ASAN_CORE_OBJ) $(ASAN_BIND_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAG) $(SANITIZE) -o $@ $^ $(LDLIBS_CORE)
+
+# C tests link the core alone, proving it needs no Lua
+$(BUILD)/tests/%: tests/c/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Isrc -MMD -MP $< $(CORE_OBJ) -o $@ $(LDLIBS_CORE)
+
+$(ASAN_BUILD)/tests/%: tests/c/%.c $(ASAN_CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SANITIZE) -Isrc -MMD -MP $< $(ASAN_CORE_OBJ) -o $@ $(LDLIBS_CORE)
+
+asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS)) $(EXTRA_ASAN)
+
+ctests: $(addprefix $(BUILD)/tests/,$(C_TESTS)) $(EXTRA_CTESTS)
+
+test: deps
+	@$(MAKE) --no-print-directory all ctests asan
+	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) scripts/run-tests
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(RUN_CMD)
+
+RUN_CMD ?= LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) scripts/demo.lua
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) scripts/bench.lua
+
+# eval "$(make -s env)" lets lua5.4 in this shell find the in-tree module
+env:
+	@echo "export LUA_PATH='$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;'"
+	@echo "export LUA_CPATH='$(CURDIR)/$(BUILD)/?.so;;'"
+
+install: $(MODULE)
+	install -d $(DESTDIR)$(INST_LIBDIR)/chainrule $(DESTDIR)$(INST_LUADIR)/chainrule
+	install -m 0755 $(MODULE) $(DESTDIR)$(INST_LIBDIR)/chainrule/core.so
+	install -m 0644 $(LUA_MODULES) $(DESTDIR)$(INST_LUADIR)/chainrule/
+	$(EXTRA_INSTALL)
+
+uninstall:
+	rm -rf $(DESTDIR)$(INST_LIBDIR)/chainrule $(DESTDIR)$(INST_LUADIR)/chainrule
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+
+-include $(wildcard $(BUILD)/obj/*.d $(ASAN_BUILD)/obj/*.d $(BUILD)/tests/*.d $(ASAN_BUILD)/tests/*.d)

@@ -1,0 +1,70 @@
+-- chainrule: exact derivatives of Lua functions by the chain rule (public API)
+local core = require "chainrule.core"
+
+local type, select, getmetatable, error = type, select, getmetatable, error
+
+local M = {}
+
+M._VERSION = "chainrule 0.1.0"
+M.core = core
+
+M.dual = core.dual
+M.isdual = core.isdual
+M.derivative = core.derivative
+M.derivatives = core.derivatives
+
+-- value and deriv take numbers, duals, and any chainrule type with .value / .deriv
+local function part (name, coref, field)
+  return function (x, ...)
+    if select("#", ...) > 0 then
+      error(("bad argument #2 to '%s' (no more than 1 argument expected)"):format(name), 2)
+    end
+    local t = type(x)
+    if t == "number" or core.isdual(x) then return coref(x) end
+    local mt = getmetatable(x)
+    if mt and mt.__crapply then return x[field] end
+    local tn = (mt and mt.__name) or (t == "nil" and select("#", x) == 0 and "no value") or t
+    error(("bad argument #1 to '%s' (number or dual expected, got %s)"):format(name, tn), 2)
+  end
+end
+
+M.value = part("value", core.value, "value")
+M.deriv = part("deriv", core.deriv, "deriv")
+
+local function typename (v)
+  local mt = getmetatable(v)
+  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
+end
+
+local function callable (f)
+  if type(f) == "function" then return true end
+  local mt = getmetatable(f)
+  return mt ~= nil and mt.__call ~= nil
+end
+
+--- diff(f [, n]) is the function x -> f^(n)(x); diff(diff(f)) is f''.
+function M.diff (f, ...)
+  local mt = getmetatable(f)
+  if mt and mt.__crdiff then return mt.__crdiff(f, ...) end  -- symbolic values
+  local n = ...
+  if not callable(f) then
+    error(("bad argument #1 to 'diff' (function expected, got %s)"):format(
+      select("#", ...) == 0 and f == nil and "no value" or typename(f)), 2)
+  end
+  if n == nil then n = 1
+  elseif type(n) ~= "number" or n < 0 or n ~= math.floor(n) or n == math.huge then
+    error(("bad argument #2 to 'diff' (order must be a non-negative integer, got %s)"):format(
+      type(n) == "number" and tostring(n) or typename(n)), 2)
+  end
+  if select("#", ...) > 1 then
+    error("bad argument #3 to 'diff' (no more than 2 arguments expected)", 2)
+  end
+  local derivative = core.derivative
+  return function (x)
+    return (derivative(f, x, n))
+  end
+end
+
+M.math = require "chainrule.math"
+
+return M

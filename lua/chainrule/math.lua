@@ -1,0 +1,134 @@
+-- chainrule.math: a drop-in for math whose functions also take duals and other chainrule values
+local core = require "chainrule.core"
+
+local ops = core.ops
+local type, select, error, getmetatable = type, select, error, getmetatable
+local mathtype = math.type
+
+local M = {}
+
+-- start from a copy of math, so constants and integer helpers are the same
+for k, v in pairs(math) do M[k] = v end
+
+local function typename (v, given)
+  if not given then return "no value" end
+  local mt = getmetatable(v)
+  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
+end
+
+local function isnum (x)
+  local t = type(x)
+  if t == "number" then return true end
+  local mt = getmetatable(x)
+  return core.isdual(x) or (mt ~= nil and mt.__crapply ~= nil)
+end
+
+local function argcheck (name, i, x, given)
+  if not isnum(x) then
+    error(("bad argument #%d to '%s' (number expected, got %s)"):format(
+      i, name, typename(x, given)), 3)
+  end
+end
+
+-- functions where math's own result and the op's value agree bit for bit
+local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt"}
+for _, name in ipairs(direct) do
+  local mf, op = math[name], ops[name]
+  M[name] = function (x, ...)
+    if type(x) == "number" then return mf(x, ...) end
+    return op(x, ...)
+  end
+end
+
+-- functions math lacks; on numbers they run the op's own value function
+local extra = {"sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
+               "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
+for _, name in ipairs(extra) do M[name] = ops[name] end
+
+-- math's integer-preserving functions keep their integer results on numbers
+local intkeeping = {abs = "abs", floor = "floor", ceil = "ceil"}
+for name, opname in pairs(intkeeping) do
+  local mf, op = math[name], ops[opname]
+  M[name] = function (x, ...)
+    if type(x) == "number" then return mf(x, ...) end
+    return op(x, ...)
+  end
+end
+
+function M.fmod (a, b, ...)
+  if type(a) == "number" and type(b) == "number" then return math.fmod(a, b, ...) end
+  argcheck("fmod", 1, a, true)
+  argcheck("fmod", 2, b, select("#", ...) >= 0 and b ~= nil)
+  return ops.fmod(a, b)
+end
+
+function M.atan (y, x, ...)
+  if type(y) == "number" and (x == nil or type(x) == "number") then
+    return math.atan(y, x, ...)
+  end
+  argcheck("atan", 1, y, true)
+  if x == nil then return ops.atan(y) end
+  argcheck("atan", 2, x, true)
+  return ops.atan2(y, x)
+end
+
+-- log(x, 2) and log(x, 10) use log2 and log10, as math.log does
+function M.log (x, base, ...)
+  if type(x) == "number" and (base == nil or type(base) == "number") then
+    return math.log(x, base, ...)
+  end
+  argcheck("log", 1, x, true)
+  if base == nil then return ops.log(x) end
+  argcheck("log", 2, base, true)
+  if base == 2 then return ops.log2(x) end
+  if base == 10 then return ops.log10(x) end
+  return ops.log(x) / ops.log(base)
+end
+
+function M.modf (x, ...)
+  if type(x) == "number" then return math.modf(x, ...) end
+  argcheck("modf", 1, x, true)
+  local ip = ops.trunc(x)
+  local v = core.isdual(x) and core.value(x) or x.value
+  if type(v) == "number" and (v == math.huge or v == -math.huge) then
+    return ip, 0.0   -- math.modf(inf) is inf, 0.0
+  end
+  return ip, x - ip
+end
+
+-- max and min pick as math does (the first of equal values); derivative ties split evenly
+local function extremum (name, op)
+  local mf = math[name]
+  return function (...)
+    local n = select("#", ...)
+    local allnum = true
+    for i = 1, n do
+      if type((select(i, ...))) ~= "number" then allnum = false; break end
+    end
+    if allnum then return mf(...) end
+    local acc = ...
+    argcheck(name, 1, acc, n >= 1)
+    for i = 2, n do
+      local v = select(i, ...)
+      argcheck(name, i, v, true)
+      acc = op(acc, v)
+    end
+    return acc
+  end
+end
+M.max = extremum("max", ops.max)
+M.min = extremum("min", ops.min)
+
+function M.deg (x)
+  if type(x) == "number" then return math.deg(x) end
+  argcheck("deg", 1, x, true)
+  return x * (180.0 / math.pi)
+end
+
+function M.rad (x)
+  if type(x) == "number" then return math.rad(x) end
+  argcheck("rad", 1, x, true)
+  return x * (math.pi / 180.0)
+end
+
+return M

@@ -1,0 +1,47 @@
+/* cr_dual.h: tagged multilinear dual numbers, the forward-mode algebra */
+#ifndef cr_dual_h
+#define cr_dual_h
+
+#include <stddef.h>
+#include "cr_ops.h"
+
+/*
+** An element over m tags t_1 < ... < t_m is a sum of c[S] * prod_{i in S} eps_i
+** over all subsets S (bit masks), with eps_i^2 = 0.  One tag is a dual number;
+** n tags seeded on one input give every derivative up to order n exactly.
+*/
+#define CR_MAXTAGS 16
+
+typedef long long cr_tag;
+
+/* Scratch memory for the recursion; blocks never move, so pointers stay valid. */
+typedef struct cr_arena cr_arena;
+
+cr_arena *cr_arena_new (void);
+void cr_arena_free (cr_arena *A);
+void cr_arena_reset (cr_arena *A);
+double *cr_arena_alloc (cr_arena *A, size_t n);
+
+#define CR_ENOMEM 1
+
+/* out = op(a, b) with a, b and out over the same m tags (b NULL for unary ops) */
+int cr_dual_apply (cr_arena *A, cr_opid op, int m,
+                   const double *a, const double *b, double *out);
+
+/* Merge two sorted tag lists; returns the union's size, or -1 over CR_MAXTAGS. */
+int cr_tags_union (const cr_tag *ta, int ma, const cr_tag *tb, int mb, cr_tag *out);
+
+/* Write c (over tags ts) into out (over the superset tu), zero elsewhere. */
+void cr_dual_embed (const cr_tag *ts, int ms, const double *c,
+                    const cr_tag *tu, int mu, double *out);
+
+/*
+** Copy the coefficients whose bits in 'mask' equal 'set' into out, in order;
+** out then lives over the tags outside 'mask'.
+*/
+void cr_dual_select (int m, const double *c, unsigned mask, unsigned set, double *out);
+
+/* Nonzero when every coefficient but the real part is zero. */
+int cr_dual_isconst (int m, const double *c);
+
+#endif

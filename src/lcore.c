@@ -1,0 +1,20 @@
+/* lcore.c: luaopen_chainrule_core, which gathers every binding's functions */
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "ldual.h"
+#include "lderiv.h"
+
+#if defined(__GNUC__)
+#define CR_EXPORT __attribute__((visibility("default")))
+#else
+#define CR_EXPORT
+#endif
+
+CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
+  luaL_checkversion(L);
+  lua_newtable(L);
+  ldual_open(L);
+  lderiv_open(L);
+  return 1;
+}

@@ -1,0 +1,170 @@
+/* lderiv.c: derivative and derivatives, seeding fresh tags so nested calls never mix */
+#include <math.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "ldual.h"
+#include "lderiv.h"
+
+static int argerr (lua_State *L, int arg, const char *fname, const char *msg) {
+  return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, msg);
+}
+
+static const char *typeof_ (lua_State *L, int idx) {
+  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+    const char *n = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return n;
+  }
+  return luaL_typename(L, idx);
+}
+
+static void checkcallable (lua_State *L, int arg, const char *fname) {
+  if (lua_type(L, arg) == LUA_TFUNCTION) return;
+  if (luaL_getmetafield(L, arg, "__call") != LUA_TNIL) { lua_pop(L, 1); return; }
+  argerr(L, arg, fname, lua_pushfstring(L, "function expected, got %s",
+         lua_type(L, arg) == LUA_TNONE ? "no value" : typeof_(L, arg)));
+}
+
+static int checkorder (lua_State *L, int arg, const char *fname, int def) {
+  lua_Integer n;
+  int isint;
+  if (lua_isnoneornil(L, arg) && def >= 0) return def;
+  n = lua_tointegerx(L, arg, &isint);
+  if (lua_type(L, arg) != LUA_TNUMBER || !isint || n < 0) {
+    if (lua_type(L, arg) == LUA_TNUMBER)
+      argerr(L, arg, fname, lua_pushfstring(L,
+             "order must be a non-negative integer, got %s", lua_tostring(L, arg)));
+    else
+      argerr(L, arg, fname, lua_pushfstring(L,
+             "order must be a non-negative integer, got %s", typeof_(L, arg)));
+  }
+  if (n > CR_MAXTAGS)
+    argerr(L, arg, fname, lua_pushfstring(L, "order must be at most %d, got %I",
+           CR_MAXTAGS, (LUAI_UACINT)n));
+  return (int)n;
+}
+
+/*
+** Calls f(x + eps_1 + ... + eps_n) with n fresh tags and leaves the result at
+** the top.  Returns the first new tag; n tags from it on are the seeds.
+*/
+static cr_tag seedcall (lua_State *L, const char *fname, int n) {
+  Operand x;
+  cr_tag tags[CR_MAXTAGS], first;
+  Dual *d;
+  int i;
+  if (!ldual_get(L, 2, &x) || lua_type(L, 2) == LUA_TSTRING)
+    argerr(L, 2, fname, lua_pushfstring(L, "number expected, got %s",
+           lua_type(L, 2) == LUA_TNONE ? "no value" : typeof_(L, 2)));
+  if (x.m + n > CR_MAXTAGS)
+    luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
+               fname, CR_MAXTAGS);
+  first = ldual_newtag(L);
+  for (i = 1; i < n; i++) ldual_newtag(L);
+  lua_pushvalue(L, 1);
+  if (n == 0) lua_pushvalue(L, 2);
+  else {
+    if (x.m > 0) memcpy(tags, x.tags, (size_t)x.m * sizeof(cr_tag));
+    for (i = 0; i < n; i++) tags[x.m + i] = first + i;
+    d = ldual_new(L, x.m + n, tags);
+    if (!ldual_get(L, 2, &x)) return 0;  /* re-read: x.c may point at the old scalar copy */
+    memset(d->c, 0, ((size_t)1 << d->m) * sizeof(double));
+    memcpy(d->c, x.c, ((size_t)1 << x.m) * sizeof(double));
+    for (i = 0; i < n; i++) d->c[(size_t)1 << (x.m + i)] += 1.0;
+  }
+  lua_call(L, 1, 1);
+  if (!ldual_get(L, -1, &x) || lua_type(L, -1) == LUA_TSTRING) {
+    if (lua_type(L, -1) == LUA_TNIL)
+      luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
+    luaL_error(L, "%s: function returned a %s, expected a number or dual",
+               fname, typeof_(L, -1));
+  }
+  return first;
+}
+
+/*
+** Pushes the coefficient of the result (at the top) in which the first k seed
+** tags are set and the other seeds are not, as a number or a dual over the rest.
+*/
+static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
+  Operand r;
+  unsigned mask = 0, set = 0;
+  int i, j, rest;
+  Dual *d;
+  ldual_get(L, res, &r);
+  for (i = 0; i < r.m; i++) {
+    if (r.tags[i] >= first && r.tags[i] < first + n) {
+      mask |= 1u << i;
+      if (r.tags[i] < first + k) set |= 1u << i;
+    }
+  }
+  /* a seed the result never met means the coefficient is zero */
+  for (j = 0; j < k; j++) {
+    int found = 0;
+    for (i = 0; i < r.m; i++) found |= (r.tags[i] == first + j);
+    if (!found) set = ~0u;
+  }
+  rest = 0;
+  for (i = 0; i < r.m; i++) if (!(mask & (1u << i))) rest++;
+  if (rest == 0) {
+    double v = 0.0;
+    if (set != ~0u) cr_dual_select(r.m, r.c, mask, set, &v);
+    lua_pushnumber(L, v);
+    return;
+  }
+  {
+    cr_tag tags[CR_MAXTAGS];
+    for (i = 0, j = 0; i < r.m; i++) if (!(mask & (1u << i))) tags[j++] = r.tags[i];
+    d = ldual_new(L, rest, tags);
+    ldual_get(L, res, &r);
+    if (set == ~0u) memset(d->c, 0, ((size_t)1 << rest) * sizeof(double));
+    else cr_dual_select(r.m, r.c, mask, set, d->c);
+  }
+}
+
+static int l_derivative (lua_State *L) {
+  int n, res;
+  cr_tag first;
+  checkcallable(L, 1, "derivative");
+  n = checkorder(L, 3, "derivative", 1);
+  if (lua_gettop(L) > 3) argerr(L, 4, "derivative", "no more than 3 arguments expected");
+  lua_settop(L, 3);
+  first = seedcall(L, "derivative", n);
+  res = lua_gettop(L);
+  if (n == 0) { lua_pushvalue(L, res); lua_pushvalue(L, res); return 2; }
+  pushcoef(L, res, first, n, n);
+  pushcoef(L, res, first, n, 0);
+  return 2;
+}
+
+static int l_derivatives (lua_State *L) {
+  int n, res, k;
+  cr_tag first;
+  checkcallable(L, 1, "derivatives");
+  n = checkorder(L, 3, "derivatives", -1);
+  if (lua_gettop(L) > 3) argerr(L, 4, "derivatives", "no more than 3 arguments expected");
+  lua_settop(L, 3);
+  first = seedcall(L, "derivatives", n);
+  res = lua_gettop(L);
+  lua_createtable(L, n + 1, 0);
+  for (k = 0; k <= n; k++) {
+    if (n == 0) lua_pushvalue(L, res);
+    else pushcoef(L, res, first, n, k);
+    lua_rawseti(L, -2, k + 1);
+  }
+  return 1;
+}
+
+static const luaL_Reg funcs[] = {
+  {"derivative", l_derivative},
+  {"derivatives", l_derivatives},
+  {NULL, NULL}
+};
+
+int lderiv_open (lua_State *L) {
+  luaL_setfuncs(L, funcs, 0);
+  return 0;
+}

@@ -1,0 +1,422 @@
+/* ldual.c: the chainrule.Dual type, its operators and the op functions behind cr.math */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "ldual.h"
+
+/* registry keys; their addresses are unique */
+static const char DUALMT_KEY = 'd';
+static const char STATE_KEY = 's';
+
+typedef struct State {
+  cr_arena *A;
+  cr_tag next;
+} State;
+
+/* upvalues of every function here: 1 = Dual metatable, 2 = State */
+#define MT_IDX lua_upvalueindex(1)
+
+static State *getstate (lua_State *L) {
+  State *S;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
+  S = (State *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return S;
+}
+
+static cr_arena *getarena (lua_State *L) {
+  State *S = getstate(L);
+  if (S->A == NULL && (S->A = cr_arena_new()) == NULL)
+    luaL_error(L, "not enough memory");
+  cr_arena_reset(S->A);
+  return S->A;
+}
+
+cr_tag ldual_newtag (lua_State *L) {
+  return getstate(L)->next++;
+}
+
+static int getop (lua_State *L, int idx, int mtidx, Operand *o) {
+  int t = lua_type(L, idx);
+  if (t == LUA_TNUMBER) {
+    number:
+    o->m = 0;
+    o->tags = NULL;
+    o->scalar[0] = lua_tonumber(L, idx);
+    o->scalar[1] = 0.0;
+    o->c = o->scalar;
+    return 1;
+  }
+  if (t == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+    int same = lua_rawequal(L, -1, mtidx);
+    lua_pop(L, 1);
+    if (same) {
+      Dual *d = (Dual *)lua_touserdata(L, idx);
+      o->m = d->m;
+      o->c = d->c;
+      o->tags = dual_tags(d);
+      return 1;
+    }
+  }
+  else if (t == LUA_TSTRING && lua_isnumber(L, idx))  /* Lua coerces numeric strings */
+    goto number;
+  return 0;
+}
+
+int ldual_get (lua_State *L, int idx, Operand *o) {
+  int r;
+  idx = lua_absindex(L, idx);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  r = getop(L, idx, lua_gettop(L), o);
+  lua_pop(L, 1);
+  return r;
+}
+
+Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
+  size_t n = (size_t)1 << m;
+  Dual *d = (Dual *)lua_newuserdatauv(L, sizeof(Dual) + n * sizeof(double)
+                                         + (size_t)m * sizeof(cr_tag), 0);
+  d->m = m;
+  if (m > 0) memcpy(dual_tags(d), tags, (size_t)m * sizeof(cr_tag));
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  lua_setmetatable(L, -2);
+  return d;
+}
+
+static int sametags (const Operand *a, const Operand *b) {
+  return a->m == b->m && memcmp(a->tags, b->tags, (size_t)a->m * sizeof(cr_tag)) == 0;
+}
+
+void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b) {
+  int m = (b && b->m > a->m) ? b->m : a->m;
+  if (m == 0) {
+    lua_pushnumber(L, cr_op_value(op, a->c[0], b ? b->c[0] : 0.0));
+    return;
+  }
+  if (m == 1 && (a->m == 0 || !b || b->m == 0 || sametags(a, b))) {
+    /* one tag on each side: the common first-order case, no scratch memory */
+    const Operand *t = (a->m == 1) ? a : b;
+    Dual *r = ldual_new(L, 1, t->tags);
+    cr_dual_apply(NULL, op, 1, a->c, b ? b->c : NULL, r->c);
+  }
+  else {
+    cr_tag tu[CR_MAXTAGS];
+    const double *ea = a->c, *eb = b ? b->c : NULL;
+    cr_arena *A = getarena(L);
+    Dual *r;
+    int e;
+    m = b ? cr_tags_union(a->tags, a->m, b->tags, b->m, tu) : a->m;
+    if (m < 0)
+      luaL_error(L, "too many nested derivatives (at most %d tags in one value)", CR_MAXTAGS);
+    if (!b) memcpy(tu, a->tags, (size_t)m * sizeof(cr_tag));
+    else {  /* bring both operands over the union of their tags */
+      if (a->m != m) {
+        double *t = cr_arena_alloc(A, (size_t)1 << m);
+        if (t == NULL) luaL_error(L, "not enough memory");
+        cr_dual_embed(a->tags, a->m, a->c, tu, m, t);
+        ea = t;
+      }
+      if (b->m != m) {
+        double *t = cr_arena_alloc(A, (size_t)1 << m);
+        if (t == NULL) luaL_error(L, "not enough memory");
+        cr_dual_embed(b->tags, b->m, b->c, tu, m, t);
+        eb = t;
+      }
+    }
+    r = ldual_new(L, m, tu);
+    e = cr_dual_apply(A, op, m, ea, eb, r->c);
+    if (e != 0) luaL_error(L, "not enough memory");
+  }
+}
+
+/* name of a value's type for messages, honouring __name like luaL_typeerror */
+static const char *tname (lua_State *L, int idx) {
+  const char *n;
+  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+    n = lua_tostring(L, -1);
+    lua_pop(L, 1);  /* the string stays alive in the metatable */
+    return n;
+  }
+  if (lua_type(L, idx) == LUA_TNONE) return "no value";
+  return luaL_typename(L, idx);
+}
+
+/* another chainrule type (Var, Expr) handles mixes with it through __crapply */
+static int defer (lua_State *L, cr_opid op, int n) {
+  int i;
+  for (i = 1; i <= n; i++) {
+    if (luaL_getmetafield(L, i, "__crapply") != LUA_TNIL) {
+      lua_pushinteger(L, op);
+      lua_pushvalue(L, 1);
+      if (n == 2) lua_pushvalue(L, 2);
+      lua_call(L, n + 1, 1);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int arith (lua_State *L, cr_opid op, int unary) {
+  Operand a, b;
+  int oka = getop(L, 1, MT_IDX, &a);
+  int okb = unary || getop(L, 2, MT_IDX, &b);
+  if (oka && okb) {
+    ldual_compute(L, op, &a, unary ? NULL : &b);
+    return 1;
+  }
+  if (defer(L, op, unary ? 1 : 2)) return 1;
+  return luaL_error(L, "attempt to perform arithmetic on a %s value",
+                    tname(L, oka ? 2 : 1));
+}
+
+#define ARITH(name, unary) \
+  static int dual_##name (lua_State *L) { return arith(L, CR_OP_##name, unary); }
+ARITH(add, 0) ARITH(sub, 0) ARITH(mul, 0) ARITH(div, 0)
+ARITH(pow, 0) ARITH(mod, 0) ARITH(idiv, 0) ARITH(neg, 1)
+#undef ARITH
+
+/* real part of a number or dual, for comparisons */
+static int realpart (lua_State *L, int idx, double *v) {
+  Operand o;
+  if (lua_type(L, idx) == LUA_TSTRING) return 0;  /* Lua never orders numbers and strings */
+  if (!getop(L, idx, MT_IDX, &o)) return 0;
+  *v = o.c[0];
+  return 1;
+}
+
+static int compare (lua_State *L, const char *event) {
+  double a, b;
+  if (realpart(L, 1, &a) && realpart(L, 2, &b)) {
+    if (event[2] == 'e') lua_pushboolean(L, a == b);
+    else if (event[2] == 'l') lua_pushboolean(L, a < b);
+    else lua_pushboolean(L, a <= b);
+    return 1;
+  }
+  {  /* let another chainrule type decide, else raise Lua's own error */
+    int i;
+    for (i = 1; i <= 2; i++) {
+      if (luaL_getmetafield(L, i, "__crapply") != LUA_TNIL) {
+        lua_pop(L, 1);
+        if (luaL_getmetafield(L, i, event) != LUA_TNIL) {
+          lua_pushvalue(L, 1);
+          lua_pushvalue(L, 2);
+          lua_call(L, 2, 1);
+          return 1;
+        }
+      }
+    }
+  }
+  if (event[2] == 'e') { lua_pushboolean(L, 0); return 1; }
+  return luaL_error(L, "attempt to compare %s with %s", tname(L, 1), tname(L, 2));
+}
+
+static int dual_eq (lua_State *L) { return compare(L, "__eq"); }
+static int dual_lt (lua_State *L) { return compare(L, "__lt"); }
+static int dual_le (lua_State *L) { return compare(L, "__le"); }
+
+static void pushcoefs (lua_State *L, const Dual *d, unsigned mask, unsigned set) {
+  if (d->m == 1) lua_pushnumber(L, d->c[set ? 1 : 0]);
+  else {
+    Dual *r = ldual_new(L, d->m - 1, dual_tags(d));
+    cr_dual_select(d->m, d->c, mask, set, r->c);
+  }
+}
+
+/* value and deriv are taken along the newest tag, the innermost derivative */
+static void pushpart (lua_State *L, int idx, int deriv) {
+  Operand o;
+  if (!getop(L, idx, MT_IDX, &o) || lua_type(L, idx) == LUA_TSTRING) {
+    luaL_typeerror(L, idx, "number or dual");
+  }
+  if (o.m == 0) lua_pushnumber(L, deriv ? 0.0 : o.c[0]);
+  else {
+    const Dual *d = (const Dual *)lua_touserdata(L, idx);
+    unsigned mask = 1u << (d->m - 1);
+    pushcoefs(L, d, mask, deriv ? mask : 0);
+  }
+}
+
+static int dual_index (lua_State *L) {
+  const char *k = lua_tostring(L, 2);
+  if (k && strcmp(k, "value") == 0) pushpart(L, 1, 0);
+  else if (k && strcmp(k, "deriv") == 0) pushpart(L, 1, 1);
+  else lua_pushnil(L);
+  return 1;
+}
+
+static void addnum (luaL_Buffer *B, double x) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.14g", x);
+  luaL_addstring(B, buf);
+}
+
+static void addsub (luaL_Buffer *B, int i) {
+  static const char *const digits[] = {"₀","₁","₂","₃","₄","₅","₆","₇","₈","₉"};
+  if (i >= 10) addsub(B, i / 10);
+  luaL_addstring(B, digits[i % 10]);
+}
+
+static int dual_tostring (lua_State *L) {
+  const Dual *d = (const Dual *)lua_touserdata(L, 1);
+  size_t j, n = (size_t)1 << d->m;
+  luaL_Buffer B;
+  luaL_buffinit(L, &B);
+  addnum(&B, d->c[0]);
+  for (j = 1; j < n; j++) {
+    double c = d->c[j];
+    int i;
+    if (c == 0 && d->m > 1) continue;  /* nested duals list only the terms present */
+    luaL_addstring(&B, (c < 0 || (c == 0 && signbit(c))) ? " - " : " + ");
+    addnum(&B, fabs(c));
+    for (i = 0; i < d->m; i++) {
+      if (j & ((size_t)1 << i)) {
+        luaL_addstring(&B, "ε");
+        if (d->m > 1) addsub(&B, i + 1);
+      }
+    }
+  }
+  luaL_pushresult(&B);
+  return 1;
+}
+
+/* ---- functions of chainrule.core ---- */
+
+static int l_dual (lua_State *L) {
+  double v = luaL_checknumber(L, 1);
+  double dv = luaL_optnumber(L, 2, 1.0);
+  cr_tag t = ldual_newtag(L);
+  Dual *d;
+  luaL_argcheck(L, lua_gettop(L) <= 2, 3, "no more than 2 arguments expected");
+  d = ldual_new(L, 1, &t);
+  d->c[0] = v;
+  d->c[1] = dv;
+  return 1;
+}
+
+static int l_value (lua_State *L) { pushpart(L, 1, 0); return 1; }
+static int l_deriv (lua_State *L) { pushpart(L, 1, 1); return 1; }
+
+static int l_isdual (lua_State *L) {
+  int r = 0;
+  if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
+    r = lua_rawequal(L, -1, MT_IDX);
+    lua_pop(L, 1);
+  }
+  lua_pushboolean(L, r);
+  return 1;
+}
+
+/*
+** core.apply(opid, a [, b]) and the per-op functions behind cr.math: numbers give
+** exactly the C library's value, duals the op applied by the table.
+*/
+static int applyop (lua_State *L, cr_opid op, const char *fname) {
+  Operand a, b;
+  int two = (cr_ops[op].arity == 2);
+  int oka = getop(L, 1, MT_IDX, &a);
+  int okb = !two || getop(L, 2, MT_IDX, &b);
+  if (oka && okb && lua_gettop(L) <= 1 + two) {
+    ldual_compute(L, op, &a, two ? &b : NULL);
+    return 1;
+  }
+  if (lua_gettop(L) > 1 + two)
+    return luaL_error(L, "bad argument #%d to '%s' (no more than %d argument%s expected)",
+                      2 + two, fname, 1 + two, two ? "s" : "");
+  if (defer(L, op, two ? 2 : 1)) return 1;
+  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)",
+                    oka ? 2 : 1, fname, tname(L, oka ? 2 : 1));
+}
+
+static int l_op (lua_State *L) {
+  cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(3));
+  return applyop(L, op, cr_ops[op].name);
+}
+
+static int l_apply (lua_State *L) {
+  lua_Integer op = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, op >= 0 && op < CR_NOPS, 1, "unknown operation");
+  lua_remove(L, 1);
+  return applyop(L, (cr_opid)op, cr_ops[op].name);
+}
+
+static int state_gc (lua_State *L) {
+  State *S = (State *)lua_touserdata(L, 1);
+  cr_arena_free(S->A);
+  S->A = NULL;
+  return 0;
+}
+
+static const luaL_Reg metameth[] = {
+  {"__add", dual_add},
+  {"__sub", dual_sub},
+  {"__mul", dual_mul},
+  {"__div", dual_div},
+  {"__mod", dual_mod},
+  {"__pow", dual_pow},
+  {"__idiv", dual_idiv},
+  {"__unm", dual_neg},
+  {"__eq", dual_eq},
+  {"__lt", dual_lt},
+  {"__le", dual_le},
+  {"__index", dual_index},
+  {"__tostring", dual_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg funcs[] = {
+  {"dual", l_dual},
+  {"value", l_value},
+  {"deriv", l_deriv},
+  {"isdual", l_isdual},
+  {"apply", l_apply},
+  {NULL, NULL}
+};
+
+/* pushes the two upvalues every function here expects */
+static void pushupvalues (lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
+}
+
+int ldual_open (lua_State *L) {
+  const char *err;
+  int i;
+  if (cr_ops_init(&err) != 0) return luaL_error(L, "chainrule: bad rule table: %s", err);
+  /* the state: scratch arena and tag counter, freed with the Lua state */
+  {
+    State *S = (State *)lua_newuserdatauv(L, sizeof(State), 0);
+    S->A = NULL;
+    S->next = 1;
+    lua_newtable(L);
+    lua_pushcfunction(L, state_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
+  }
+  luaL_newmetatable(L, CR_DUAL_TNAME);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  pushupvalues(L);
+  luaL_setfuncs(L, metameth, 2);
+  lua_pop(L, 1);
+  /* module functions go into the table on top of the stack */
+  pushupvalues(L);
+  luaL_setfuncs(L, funcs, 2);
+  lua_newtable(L);  /* core.ops: name -> function, core.opid: name -> id */
+  lua_newtable(L);
+  for (i = 0; i < CR_NOPS; i++) {
+    pushupvalues(L);
+    lua_pushinteger(L, i);
+    lua_pushcclosure(L, l_op, 3);
+    lua_setfield(L, -3, cr_ops[i].name);
+    lua_pushinteger(L, i);
+    lua_setfield(L, -2, cr_ops[i].name);
+  }
+  lua_setfield(L, -3, "opid");
+  lua_setfield(L, -2, "ops");
+  return 0;
+}

@@ -1,0 +1,39 @@
+/* ldual.h: the chainrule.Dual userdata, shared by the other Lua bindings */
+#ifndef ldual_h
+#define ldual_h
+
+#include "lua.h"
+#include "cr_dual.h"
+
+#define CR_DUAL_TNAME "chainrule.Dual"
+
+typedef struct Dual {
+  int m;          /* number of tags */
+  double c[];     /* 2^m coefficients, then m tags (cr_tag) */
+} Dual;
+
+#define dual_tags(d) ((cr_tag *)((d)->c + ((size_t)1 << (d)->m)))
+
+/* A number or dual seen as coefficients over tags; scalar backs plain numbers. */
+typedef struct Operand {
+  int m;
+  const cr_tag *tags;
+  const double *c;
+  double scalar[2];
+} Operand;
+
+/* Reads stack slot idx as a number or dual; returns 0 for anything else. */
+int ldual_get (lua_State *L, int idx, Operand *o);
+
+/* Pushes a new dual over tags (m of them) with uninitialized coefficients. */
+Dual *ldual_new (lua_State *L, int m, const cr_tag *tags);
+
+/* Pushes op(a, b) (b NULL for unary ops) as a number or a dual. */
+void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b);
+
+/* A fresh tag, never handed out before in this Lua state. */
+cr_tag ldual_newtag (lua_State *L);
+
+int ldual_open (lua_State *L);
+
+#endif
