@@ -76,6 +76,10 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
     for (i = 0; i < n; i++) d->c[(size_t)1 << (x.m + i)] += 1.0;
   }
   lua_call(L, 1, 1);
+  if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
+    lua_pop(L, 1);
+    return first;
+  }
   if (!ldual_get(L, -1, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
@@ -94,6 +98,14 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   unsigned mask = 0, set = 0;
   int i, j, rest;
   Dual *d;
+  if (luaL_getmetafield(L, res, "__crcoef") != LUA_TNIL) {
+    lua_pushvalue(L, res);
+    lua_pushinteger(L, (lua_Integer)first);
+    lua_pushinteger(L, n);
+    lua_pushinteger(L, k);
+    lua_call(L, 4, 1);
+    return;
+  }
   ldual_get(L, res, &r);
   for (i = 0; i < r.m; i++) {
     if (r.tags[i] >= first && r.tags[i] < first + n) {
