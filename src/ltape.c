@@ -964,15 +964,17 @@ static int l_seed (lua_State *L) {
   return 1;
 }
 
-/* coef(v, tag): the coefficient of eps_tag in a number, dual or Var */
+/* coef(v, tag [, k = 1]): the coefficient of eps_tag (k = 1) or the rest (k = 0) */
 static int l_coef (lua_State *L) {
   cr_tag t = (cr_tag)luaL_checkinteger(L, 2), found[CR_MAXTAGS];
-  int nf;
+  int nf, k = (int)luaL_optinteger(L, 3, 1);
   Operand o;
-  if (tovar(L, 1) != NULL) return coefvar(L, 1, t, 1, 1);
+  luaL_argcheck(L, k == 0 || k == 1, 3, "0 or 1 expected");
+  if (tovar(L, 1) != NULL) return coefvar(L, 1, t, 1, k);
   if (lua_type(L, 1) == LUA_TSTRING || !ldual_get(L, 1, &o))
     return luaL_typeerror(L, 1, "number or dual");
-  pushcoef(L, 1, t, 1, 1, found, &nf);
+  pushcoef(L, 1, t, 1, k, found, &nf);
+  if (nf == 0 && k == 0) lua_pushvalue(L, 1);  /* never met the tag: unchanged */
   return 1;
 }
 

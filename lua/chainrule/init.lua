@@ -67,4 +67,13 @@ end
 
 M.math = require "chainrule.math"
 
+-- reverse mode: gradient, jacobian, hessian, hvp, check, and the param / Var object API
+do
+  local reverse = require "chainrule.reverse"
+  for _, k in ipairs{"gradient", "jacobian", "hessian", "hvp", "check", "param",
+                     "zero_grad", "no_grad", "tapelimit", "isvar"} do
+    M[k] = reverse[k]
+  end
+end
+
 return M
