@@ -38,6 +38,7 @@ typedef struct State {
   unsigned long long serial;
   size_t limit;
   int nograd;
+  long live;                  /* tapes whose memory is not yet released */
 } State;
 
 /* upvalues of every function here */
@@ -99,6 +100,7 @@ static Tape *newtape (lua_State *L) {
   cr_tape_init(&T->t, S->limit);
   T->serial = ++S->serial;
   T->dead = 0;
+  S->live++;
   lua_pushvalue(L, TAPEMT);
   lua_setmetatable(L, -2);
   lua_newtable(L);
@@ -106,14 +108,14 @@ static Tape *newtape (lua_State *L) {
   return T;
 }
 
-static void releasetape (Tape *T) {
+static void releasetape (lua_State *L, Tape *T) {
+  if (!T->dead) getstate(L)->live--;
   cr_tape_free(&T->t);
   T->dead = 1;
 }
 
 static int tape_gc (lua_State *L) {
-  Tape *T = (Tape *)lua_touserdata(L, 1);
-  cr_tape_free(&T->t);
+  releasetape(L, (Tape *)lua_touserdata(L, 1));
   return 0;
 }
 
@@ -277,7 +279,7 @@ static int record (lua_State *L, cr_opid op, int two) {
         }
       }
     }
-    else {
+    else if (lua_type(L, i + 1) != LUA_TNUMBER) {
       Operand o;
       if (lua_type(L, i + 1) == LUA_TSTRING || !ldual_get(L, i + 1, &o))
         return luaL_error(L, "attempt to perform arithmetic on a %s value",
@@ -302,7 +304,7 @@ static int record (lua_State *L, cr_opid op, int two) {
   for (i = 0; i < n; i++) {
     Var *v = a[i].v;
     if (v == NULL) {
-      a[i].plain = (lua_type(L, i + 1) == LUA_TNUMBER || lua_type(L, i + 1) == LUA_TSTRING);
+      a[i].plain = (lua_type(L, i + 1) == LUA_TNUMBER);
       if (a[i].plain) a[i].x = lua_tonumber(L, i + 1);
     }
     else {
@@ -855,6 +857,17 @@ static int l_tapelimit (lua_State *L) {
   return 1;
 }
 
+/* tapestats(): how many tapes hold memory now, and the current tape's size */
+static int l_tapestats (lua_State *L) {
+  Tape *T;
+  lua_pushinteger(L, getstate(L)->live);
+  lua_getiuservalue(L, STATE, 1);
+  T = totape(L, -1);
+  lua_pop(L, 1);
+  lua_pushinteger(L, (T && !T->dead) ? (lua_Integer)T->t.n : 0);
+  return 2;
+}
+
 /* tape_new(): a tape for one gradient call */
 static int l_tape_new (lua_State *L) {
   newtape(L);
@@ -874,7 +887,7 @@ static int l_tape_swap (lua_State *L) {
 static int l_tape_release (lua_State *L) {
   Tape *T = totape(L, 1);
   if (T == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
-  releasetape(T);
+  releasetape(L, T);
   lua_newtable(L);
   lua_setiuservalue(L, 1, 1);
   return 0;
@@ -1003,6 +1016,7 @@ static const luaL_Reg funcs[] = {
   {"zero_grad", l_zero_grad},
   {"no_grad", l_no_grad},
   {"tapelimit", l_tapelimit},
+  {"tapestats", l_tapestats},
   {"tape_new", l_tape_new},
   {"tape_swap", l_tape_swap},
   {"tape_release", l_tape_release},
@@ -1028,13 +1042,15 @@ int ltape_open (lua_State *L) {
   varmt = lua_gettop(L);
   luaL_newmetatable(L, TAPE_TNAME);
   tapemt = lua_gettop(L);
-  lua_pushcfunction(L, tape_gc);
-  lua_setfield(L, tapemt, "__gc");
   S = (State *)lua_newuserdatauv(L, sizeof(State), 1);
   S->serial = 0;
   S->limit = DEFAULT_LIMIT;
   S->nograd = 0;
+  S->live = 0;
   st = lua_gettop(L);
+  pushup(L, varmt, tapemt, st);
+  lua_pushcclosure(L, tape_gc, 3);
+  lua_setfield(L, tapemt, "__gc");
   lua_pushvalue(L, varmt);
   pushup(L, varmt, tapemt, st);
   luaL_setfuncs(L, metameth, 3);
