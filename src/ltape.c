@@ -747,10 +747,16 @@ static int var_index (lua_State *L) {
     if (v->tape == NULL) lua_pushnumber(L, v->grad);
     else lua_pushnil(L);
   }
-  else if (strcmp(k, "deriv") == 0) {
+  else if (strcmp(k, "deriv") == 0) {  /* along the newest tag, staying on the tape */
+    Operand o;
     pushvalue(L, 1, v);
-    if (lua_type(L, -1) == LUA_TNUMBER) lua_pushnumber(L, 0.0);
-    else lua_getfield(L, -1, "deriv");
+    if (lua_type(L, -1) == LUA_TNUMBER || !ldual_get(L, -1, &o) || o.m == 0)
+      lua_pushnumber(L, 0.0);
+    else {
+      cr_tag t = o.tags[o.m - 1];
+      lua_pop(L, 1);
+      coefvar(L, 1, t, 1, 1);
+    }
   }
   else if (strcmp(k, "backward") == 0) {
     lua_pushvalue(L, lua_upvalueindex(4));
