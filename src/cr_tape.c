@@ -18,6 +18,18 @@ void cr_tape_free (cr_tape *T) {
   T->n = T->cap = T->adjcap = T->ngeneric = 0;
 }
 
+void cr_tape_take (cr_tape *dst, cr_tape *src) {
+  size_t limit = dst->limit;
+  cr_tape_free(dst);
+  *dst = *src;
+  dst->limit = limit;
+  dst->n = 0;
+  dst->ngeneric = 0;
+  src->node = NULL;
+  src->val = src->adj = NULL;
+  src->n = src->cap = src->adjcap = src->ngeneric = 0;
+}
+
 static int grow (cr_tape *T) {
   size_t cap = T->cap ? T->cap * 2 : 256;
   cr_node *nn;
@@ -36,6 +48,7 @@ static int grow (cr_tape *T) {
 
 long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v) {
   cr_node *nd;
+  if (T->n >= T->limit) return -CR_TAPE_EFULL;
   if (T->n == T->cap) {
     int e = grow(T);
     if (e) return -e;

@@ -30,6 +30,12 @@ typedef struct cr_tape {
 void cr_tape_init (cr_tape *T, size_t limit);
 void cr_tape_free (cr_tape *T);
 
+/*
+** Moves src's arrays into dst (whose own are freed first), emptied but kept
+** at their capacity, so a new tape can reuse a finished one's memory.
+*/
+void cr_tape_take (cr_tape *dst, cr_tape *src);
+
 /* Appends a node; returns its index, or -CR_TAPE_E* on failure. */
 long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v);
 

@@ -1,6 +1,7 @@
 /* ltape.c: the chainrule.Var type, recording onto C tapes, and the reverse sweeps */
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "lua.h"
@@ -33,12 +34,17 @@ typedef struct Var {
   double value, grad;         /* params only */
 } Var;
 
+/* a node Var stops before the param-only fields: less for the collector per operation */
+#define NODE_SIZE offsetof(Var, serial)
+
 /* per-state settings; uservalue 1 is the current tape (or nil) */
 typedef struct State {
   unsigned long long serial;
   size_t limit;
   int nograd;
   long live;                  /* tapes whose memory is not yet released */
+  cr_tape spare;              /* the arrays of the last released tape, for the next one */
+  int closing;                /* the state is being collected: keep nothing */
 } State;
 
 /* upvalues of every function here */
@@ -98,6 +104,7 @@ static Tape *newtape (lua_State *L) {
   State *S = getstate(L);
   Tape *T = (Tape *)lua_newuserdatauv(L, sizeof(Tape), 1);
   cr_tape_init(&T->t, S->limit);
+  if (S->spare.cap > 0 && !S->closing) cr_tape_take(&T->t, &S->spare);
   T->serial = ++S->serial;
   T->dead = 0;
   S->live++;
@@ -109,7 +116,9 @@ static Tape *newtape (lua_State *L) {
 }
 
 static void releasetape (lua_State *L, Tape *T) {
-  if (!T->dead) getstate(L)->live--;
+  State *S = getstate(L);
+  if (!T->dead) S->live--;
+  if (!S->closing && T->t.cap > S->spare.cap) cr_tape_take(&S->spare, &T->t);  /* keep the larger */
   cr_tape_free(&T->t);
   T->dead = 1;
 }
@@ -135,11 +144,9 @@ static Tape *current (lua_State *L) {
 /* ---- Vars ---- */
 
 static Var *pushnode (lua_State *L, int tidx, Tape *T, long idx) {
-  Var *v = (Var *)lua_newuserdatauv(L, sizeof(Var), 1);
+  Var *v = (Var *)lua_newuserdatauv(L, NODE_SIZE, 1);
   v->tape = T;
   v->idx = (int)idx;
-  v->serial = 0;
-  v->value = v->grad = 0.0;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
   lua_pushvalue(L, tidx);
@@ -738,8 +745,14 @@ static int var_backward (lua_State *L) {
   return 0;
 }
 
+static Var *checkvar (lua_State *L, int idx) {
+  Var *v = tovar(L, idx);
+  if (v == NULL) luaL_typeerror(L, idx, VAR_TNAME);
+  return v;
+}
+
 static int var_index (lua_State *L) {
-  Var *v = (Var *)lua_touserdata(L, 1);
+  Var *v = checkvar(L, 1);
   const char *k = lua_tostring(L, 2);
   if (k == NULL) lua_pushnil(L);
   else if (strcmp(k, "value") == 0) pushvalue(L, 1, v);
@@ -766,7 +779,7 @@ static int var_index (lua_State *L) {
 }
 
 static int var_newindex (lua_State *L) {
-  Var *v = (Var *)lua_touserdata(L, 1);
+  Var *v = checkvar(L, 1);
   const char *k = lua_tostring(L, 2);
   if (v->tape != NULL || k == NULL || (strcmp(k, "value") != 0 && strcmp(k, "grad") != 0))
     return luaL_error(L, "cannot set field '%s' of a %s (only a param's value and grad)",
@@ -787,7 +800,7 @@ static int var_newindex (lua_State *L) {
 }
 
 static int var_tostring (lua_State *L) {
-  Var *v = (Var *)lua_touserdata(L, 1);
+  Var *v = checkvar(L, 1);
   if (v->tape == NULL) {
     lua_pushfstring(L, "param(%f, grad=%f)", v->value, v->grad);
     return 1;
@@ -1034,6 +1047,13 @@ static const luaL_Reg funcs[] = {
   {NULL, NULL}
 };
 
+static int state_gc (lua_State *L) {
+  State *S = (State *)lua_touserdata(L, 1);
+  S->closing = 1;
+  cr_tape_free(&S->spare);
+  return 0;
+}
+
 /* pushes the three upvalues every function here expects */
 static void pushup (lua_State *L, int varmt, int tapemt, int st) {
   lua_pushvalue(L, varmt);
@@ -1053,7 +1073,13 @@ int ltape_open (lua_State *L) {
   S->limit = DEFAULT_LIMIT;
   S->nograd = 0;
   S->live = 0;
+  S->closing = 0;
+  cr_tape_init(&S->spare, DEFAULT_LIMIT);
   st = lua_gettop(L);
+  lua_newtable(L);
+  lua_pushcfunction(L, state_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, st);
   pushup(L, varmt, tapemt, st);
   lua_pushcclosure(L, tape_gc, 3);
   lua_setfield(L, tapemt, "__gc");
