@@ -128,16 +128,33 @@ static int tape_gc (lua_State *L) {
   return 0;
 }
 
+/*
+** The current tape sits in a weak table (the state's uservalue): its Vars keep
+** it alive, and once they are all unreachable the collector frees it.
+*/
+static void getcurrent (lua_State *L) {
+  lua_getiuservalue(L, STATE, 1);
+  lua_rawgeti(L, -1, 1);
+  lua_remove(L, -2);
+}
+
+static void setcurrent (lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  lua_getiuservalue(L, STATE, 1);
+  lua_pushvalue(L, idx);
+  lua_rawseti(L, -2, 1);
+  lua_pop(L, 1);
+}
+
 /* pushes the current tape, making one if there is none */
 static Tape *current (lua_State *L) {
   Tape *T;
-  lua_getiuservalue(L, STATE, 1);
+  getcurrent(L);
   T = totape(L, -1);
   if (T != NULL && !T->dead) return T;
   lua_pop(L, 1);
   T = newtape(L);
-  lua_pushvalue(L, -1);
-  lua_setiuservalue(L, STATE, 1);
+  setcurrent(L, -1);
   return T;
 }
 
@@ -737,10 +754,10 @@ static int var_backward (lua_State *L) {
     }
   }
   /* the next operation on params alone starts a fresh tape */
-  lua_getiuservalue(L, STATE, 1);
+  getcurrent(L);
   if (lua_rawequal(L, -1, tidx)) {
     lua_pushnil(L);
-    lua_setiuservalue(L, STATE, 1);
+    setcurrent(L, -1);
   }
   return 0;
 }
@@ -880,7 +897,7 @@ static int l_tapelimit (lua_State *L) {
 static int l_tapestats (lua_State *L) {
   Tape *T;
   lua_pushinteger(L, getstate(L)->live);
-  lua_getiuservalue(L, STATE, 1);
+  getcurrent(L);
   T = totape(L, -1);
   lua_pop(L, 1);
   lua_pushinteger(L, (T && !T->dead) ? (lua_Integer)T->t.n : 0);
@@ -896,9 +913,8 @@ static int l_tape_new (lua_State *L) {
 /* tape_swap(T or nil): makes T the current tape, returns the previous one */
 static int l_tape_swap (lua_State *L) {
   if (!lua_isnil(L, 1) && totape(L, 1) == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
-  lua_getiuservalue(L, STATE, 1);
-  lua_pushvalue(L, 1);
-  lua_setiuservalue(L, STATE, 1);
+  getcurrent(L);
+  setcurrent(L, 1);
   return 1;
 }
 
@@ -1080,6 +1096,12 @@ int ltape_open (lua_State *L) {
   lua_pushcfunction(L, state_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, st);
+  lua_newtable(L);  /* holds the current tape weakly */
+  lua_newtable(L);
+  lua_pushliteral(L, "v");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setiuservalue(L, st, 1);
   pushup(L, varmt, tapemt, st);
   lua_pushcclosure(L, tape_gc, 3);
   lua_setfield(L, tapemt, "__gc");

@@ -112,6 +112,30 @@ describe("backward and .grad", function ()
     assert.is_nil(y.grad)
   end)
 
+  it("frees a tape once its Vars are unreachable, without backward", function ()
+    local p = cr.param(2)
+    collectgarbage()
+    local live = core.tapestats()
+    do local y = p * 2 + 1; assert.are.equal(5, y.value) end
+    assert.are.equal(live + 1, (core.tapestats()))
+    collectgarbage()
+    collectgarbage()
+    assert.are.equal(live, (core.tapestats()))
+    local y = p * 3  -- a fresh tape, and the param joins it again
+    y:backward()
+    assert.are.equal(3, p.grad)
+  end)
+
+  it("records a dual operand as a generic node; .grad takes the real part", function ()
+    local p = cr.param(2)
+    local y = p * cr.dual(3, 1) + p
+    assert.is_true(cr.isdual(y.value))
+    assert.are.equal(8, cr.value(y.value))
+    assert.are.equal(2, cr.deriv(y.value))
+    y:backward()
+    assert.are.equal(4, p.grad)
+  end)
+
   it("no_grad computes values only", function ()
     local p = cr.param(2.0)
     local r, extra = cr.no_grad(function (a) return p * p + a, "x" end, 1)
