@@ -39,7 +39,7 @@ ASAN_BIND_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(BIND_SRC))
 MODULE        = $(BUILD)/chainrule/core.so
 ASAN_MODULE   = $(ASAN_BUILD)/chainrule/core.so
 
-.PHONY: all test run bench install uninstall clean env deps asan ctests
+.PHONY: all test run bench install uninstall clean env deps asan ctests sources
 
 all: $(MODULE) $(EXTRA_ALL)
 
@@ -91,6 +91,10 @@ bench: deps
 	@for s in scripts/bench_*.lua; do \
 	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
 	done
+
+# the C sources of chainrule.core, for the packaging test against the rockspec
+sources:
+	@echo $(CORE_SRC) $(BIND_SRC)
 
 # eval "$(make -s env)" lets lua5.4 in this shell find the in-tree module
 env:

@@ -120,13 +120,6 @@ static int lv_apply (void *ud, cr_opid op, const void *a, const void *b, void *o
   return cr_dual_apply(lv->A, op, lv->m, pa, pb, p);
 }
 
-int cr_dual_isconst (int m, const double *c) {
-  size_t j, n = (size_t)1 << m;
-  for (j = 1; j < n; j++)
-    if (c[j] != 0) return 0;
-  return 1;
-}
-
 static int allzero (const double *c, size_t n) {
   size_t j;
   for (j = 0; j < n; j++)
@@ -134,9 +127,18 @@ static int allzero (const double *c, size_t n) {
   return 1;
 }
 
-/* out += a * b over m tags */
+int cr_dual_isconst (int m, const double *c) {
+  size_t j, n = (size_t)1 << m;
+  for (j = 1; j < n; j++)
+    if (c[j] != 0) return 0;
+  return 1;
+}
+
+
+/* out += a * b over m tags; a zero factor contributes nothing, even against inf */
 static int muladd (cr_arena *A, int m, const double *a, const double *b, double *out) {
   size_t j, n = (size_t)1 << m;
+  if (allzero(a, n) || allzero(b, n)) return 0;
   if (cr_dual_isconst(m, a) || cr_dual_isconst(m, b)) {
     const double *k = cr_dual_isconst(m, a) ? a : b;
     const double *v = (k == a) ? b : a;
@@ -158,6 +160,8 @@ static int muladd (cr_arena *A, int m, const double *a, const double *b, double 
 /*
 ** f(p + q eps) = f(p) + sum_i (df/dx_i)(p) * q_i eps, split on the highest tag.
 ** The partials come from the op's rule run over the algebra one tag smaller.
+** A term whose partial or perturbation is exactly zero is dropped ("strong zero"),
+** so x^0 has derivative 0 at 0 instead of 0 * inf = NaN.
 */
 int cr_dual_apply (cr_arena *A, cr_opid op, int m,
                    const double *a, const double *b, double *out) {
@@ -170,8 +174,14 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
   }
   if (m == 1) {
     double y = o->f(a[0], b ? b[0] : 0.0), d = 0.0;
-    if (a[1] != 0) d += cr_op_partial(op, 0, a[0], b ? b[0] : 0.0, y) * a[1];
-    if (b && b[1] != 0) d += cr_op_partial(op, 1, a[0], b[0], y) * b[1];
+    if (a[1] != 0) {
+      double g = cr_op_partial(op, 0, a[0], b ? b[0] : 0.0, y);
+      if (g != 0) d += g * a[1];
+    }
+    if (b && b[1] != 0) {
+      double g = cr_op_partial(op, 1, a[0], b[0], y);
+      if (g != 0) d += g * b[1];
+    }
     out[0] = y;
     out[1] = d;
     return 0;

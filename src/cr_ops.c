@@ -16,7 +16,7 @@ static double v_neg (double a, double b) { (void)b; return -a; }
 /* Lua's float modulo: result takes the sign of the divisor */
 static double v_mod (double a, double b) {
   double m = fmod(a, b);
-  if ((m > 0) ? b < 0 : (m < 0 && b != m)) m += b;
+  if ((m > 0) ? b < 0 : (m < 0 && b > 0)) m += b;
   return m;
 }
 

@@ -191,8 +191,8 @@ static int realpart (lua_State *L, int idx, double *v) {
 static int compare (lua_State *L, const char *event) {
   double a, b;
   if (realpart(L, 1, &a) && realpart(L, 2, &b)) {
-    if (event[2] == 'e') lua_pushboolean(L, a == b);
-    else if (event[2] == 'l') lua_pushboolean(L, a < b);
+    if (event[3] == 'q') lua_pushboolean(L, a == b);
+    else if (event[3] == 't') lua_pushboolean(L, a < b);
     else lua_pushboolean(L, a <= b);
     return 1;
   }
@@ -210,7 +210,7 @@ static int compare (lua_State *L, const char *event) {
       }
     }
   }
-  if (event[2] == 'e') { lua_pushboolean(L, 0); return 1; }
+  if (event[3] == 'q') { lua_pushboolean(L, 0); return 1; }
   return luaL_error(L, "attempt to compare %s with %s", tname(L, 1), tname(L, 2));
 }
 
@@ -285,12 +285,22 @@ static int dual_tostring (lua_State *L) {
 
 /* ---- functions of chainrule.core ---- */
 
+/* the function's own name in the message, whatever name the caller used */
+static double checknum (lua_State *L, int arg, const char *fname) {
+  if (lua_type(L, arg) != LUA_TNUMBER)
+    luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", arg, fname,
+               tname(L, arg));
+  return lua_tonumber(L, arg);
+}
+
 static int l_dual (lua_State *L) {
-  double v = luaL_checknumber(L, 1);
-  double dv = luaL_optnumber(L, 2, 1.0);
-  cr_tag t = ldual_newtag(L);
+  double v = checknum(L, 1, "dual");
+  double dv = lua_isnoneornil(L, 2) ? 1.0 : checknum(L, 2, "dual");
+  cr_tag t;
   Dual *d;
-  luaL_argcheck(L, lua_gettop(L) <= 2, 3, "no more than 2 arguments expected");
+  if (lua_gettop(L) > 2)
+    return luaL_error(L, "bad argument #3 to 'dual' (no more than 2 arguments expected)");
+  t = ldual_newtag(L);
   d = ldual_new(L, 1, &t);
   d->c[0] = v;
   d->c[1] = dv;
@@ -331,8 +341,30 @@ static int applyop (lua_State *L, cr_opid op, const char *fname) {
                     oka ? 2 : 1, fname, tname(L, oka ? 2 : 1));
 }
 
+/* math.floor, math.ceil and math.abs keep integers integers; so do we on numbers */
+static int intresult (lua_State *L, cr_opid op) {
+  if (lua_isinteger(L, 1)) {
+    lua_Integer n = lua_tointeger(L, 1);
+    if (op == CR_OP_abs && n < 0) n = (lua_Integer)(0u - (lua_Unsigned)n);
+    lua_pushinteger(L, n);
+  }
+  else {
+    double f = cr_op_value(op, lua_tonumber(L, 1), 0.0);
+    lua_Integer n;
+    if (op != CR_OP_abs && lua_numbertointeger(f, &n)) lua_pushinteger(L, n);
+    else lua_pushnumber(L, f);
+  }
+  return 1;
+}
+
 static int l_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(3));
+  if (lua_gettop(L) == cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
+      && (cr_ops[op].arity == 1 || lua_type(L, 2) == LUA_TNUMBER)) {
+    if (op == CR_OP_floor || op == CR_OP_ceil || op == CR_OP_abs) return intresult(L, op);
+    lua_pushnumber(L, cr_op_value(op, lua_tonumber(L, 1), lua_tonumber(L, -1)));
+    return 1;
+  }
   return applyop(L, op, cr_ops[op].name);
 }
 
