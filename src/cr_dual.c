@@ -127,33 +127,24 @@ static int allzero (const double *c, size_t n) {
   return 1;
 }
 
-int cr_dual_isconst (int m, const double *c) {
-  size_t j, n = (size_t)1 << m;
-  for (j = 1; j < n; j++)
-    if (c[j] != 0) return 0;
-  return 1;
-}
-
-
-/* out += a * b over m tags; a zero factor contributes nothing, even against inf */
-static int muladd (cr_arena *A, int m, const double *a, const double *b, double *out) {
-  size_t j, n = (size_t)1 << m;
-  if (allzero(a, n) || allzero(b, n)) return 0;
-  if (cr_dual_isconst(m, a) || cr_dual_isconst(m, b)) {
-    const double *k = cr_dual_isconst(m, a) ? a : b;
-    const double *v = (k == a) ? b : a;
-    for (j = 0; j < n; j++) out[j] += k[0] * v[j];
-    return 0;
-  }
-  else {
-    Mark mk = mark(A);
-    double *t = cr_arena_alloc(A, n);
-    int e;
-    if (t == NULL) return CR_ENOMEM;
-    e = cr_dual_apply(A, CR_OP_mul, m, a, b, t);
-    for (j = 0; j < n && e == 0; j++) out[j] += t[j];
-    release(A, mk);
-    return e;
+/*
+** out += a * b over m tags: the subset convolution out[S] += sum a[T] b[S \ T].
+** A zero factor contributes nothing, even against inf, in every scalar product,
+** so one tag and many tags follow the same strong-zero rule.
+*/
+static void muladd (int m, const double *a, const double *b, double *out) {
+  size_t n = (size_t)1 << m, S, T;
+  if (allzero(a, n) || allzero(b, n)) return;
+  for (S = 0; S < n; S++) {
+    double acc = 0.0;
+    T = S;
+    for (;;) {  /* every subset T of S, from S down to the empty set */
+      double x = a[T], y = b[S & ~T];
+      if (x != 0 && y != 0) acc += x * y;
+      if (T == 0) break;
+      T = (T - 1) & S;
+    }
+    out[S] += acc;
   }
 }
 
@@ -204,7 +195,7 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
     alg.apply = lv_apply;
     mk = mark(A);
     e = cr_rule_eval(&alg, op, i, &a, b ? (const void *)&b : NULL, &out, &g);
-    if (e == 0) e = muladd(A, m - 1, g, q, out + h);
+    if (e == 0) muladd(m - 1, g, q, out + h);
     release(A, mk);
     if (e != 0) return e;
   }
