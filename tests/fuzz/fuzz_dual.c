@@ -104,7 +104,7 @@ int main (int argc, char **argv) {
     LLVMFuzzerTestOneInput(buf, len);
   }
   printf("fuzz_dual: %ld random programs from seed %lu\n", runs, seed);
-  printf("%ld passed, 0 failed\n", runs);
+  printf("1 passed, 0 failed\n");  /* one test: the whole run; a failure aborts */
   return 0;
 }
 #endif
