@@ -29,6 +29,7 @@ static double v_mod (double a, double b) {
 
 static double v_idiv (double a, double b) { return floor(a / b); }
 static double v_atan2 (double a, double b) { return atan2(a, b); }
+static double v_atan (double a, double b) { (void)b; return atan2(a, 1.0); }  /* as math.atan does */
 static double v_fmod (double a, double b) { return fmod(a, b); }
 static double v_hypot (double a, double b) { return hypot(a, b); }
 
@@ -68,7 +69,7 @@ static double v_mulz (double a, double b) { return (a == 0) ? 0.0 : a * b; }
 
 #define UNARY(name, cfn) static double v_##name (double a, double b) { (void)b; return cfn(a); }
 UNARY(sin, sin)   UNARY(cos, cos)   UNARY(tan, tan)
-UNARY(asin, asin) UNARY(acos, acos) UNARY(atan, atan)
+UNARY(asin, asin) UNARY(acos, acos)
 UNARY(exp, exp)   UNARY(log, log)   UNARY(log2, log2) UNARY(log10, log10)
 UNARY(sqrt, sqrt) UNARY(cbrt, cbrt) UNARY(abs, fabs)
 UNARY(floor, floor) UNARY(ceil, ceil) UNARY(trunc, trunc)
