@@ -960,8 +960,17 @@ static int l_tape_grad (lua_State *L) {
   int tidx, generic, at = 0;
   lua_Integer i, n;
   Inner in;
-  if (y == NULL || y->tape == NULL) return luaL_typeerror(L, 1, "Var");
+  if (y == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
   luaL_checktype(L, 2, LUA_TTABLE);
+  if (y->tape == NULL) {  /* a param on its own depends on no input */
+    n = luaL_len(L, 2);
+    lua_createtable(L, (int)n, 0);
+    for (i = 1; i <= n; i++) {
+      lua_pushnumber(L, 0.0);
+      lua_rawseti(L, -2, i);
+    }
+    return 1;
+  }
   checklive(L, y);
   generic = sweep(L, 1, y, &tidx);
   if (generic) at = lua_gettop(L);

@@ -296,6 +296,39 @@ describe("nesting and mixing", function ()
     H.assert_close(col, rosen_hess(-1.2, 1)[2][1], REL, 0, "d/dx of d/dy")
   end)
 
+  it("deeper nestings: third order, derivative in a Hessian, hvp in a derivative", function ()
+    local f = function (v) return v[1] ^ 4 * v[2] end
+    -- d/dx of H11 = d/dx 12 x^2 y = 24 x y
+    assert.are.equal(12, cr.derivative(function (t) return cr.hessian(f, {t, 1})[1][1] end, 0.5))
+    -- v1 * d/dy (y^2 v2) at y = 3 is 6 v1 v2: H12 = 6
+    assert.are.equal(6, cr.hessian(function (v)
+      return v[1] * cr.derivative(function (y) return y ^ 2 * v[2] end, 3)
+    end, {2, 5})[1][2])
+    -- d/da of d2/dy2 sin(a y) = d/da (-a^2 sin(a y)) = -2a sin(a y) - a^2 y cos(a y)
+    local a, y = 1.7, 0.3
+    H.assert_close(cr.gradient(function (v)
+      return cr.derivative(function (t) return m.sin(t * v[1]) end, y, 2)
+    end, {a})[1], -2 * a * math.sin(a * y) - a * a * y * math.cos(a * y), REL, 0, "d/da f''")
+    -- d/dt of (H e1)_1 for v1^3 v2 t at (1, 2): d/dt 6 v1 v2 t = 12
+    assert.are.equal(12, cr.derivative(function (t)
+      return cr.hvp(function (v) return v[1] ^ 3 * v[2] * t end, {1, 2}, {1, 0})[1]
+    end, 5))
+    -- a dual made inside the gradient and read with cr.deriv: d/dv1 (3 d^2 v1 v2) = 3 d^2 v2
+    assert.are.equal(48, cr.gradient(function (v)
+      local d = cr.dual(2, 1)
+      return cr.deriv(v[1] * d * d * d) * v[2]
+    end, {3, 4})[1])
+  end)
+
+  it("a param or another tape's Var as the result depends on no input", function ()
+    local p = cr.param(3)
+    local g, v = cr.gradient(function () return p end, {1})
+    assert.are.same({0}, g)
+    assert.are.equal(3, v)
+    assert.are.same({0, 0}, cr.jacobian(function (x) return {p, x[1]} end, {1, 2})[1])
+    assert.is_true((cr.check(function (x) return p * x[1] end, {2})))
+  end)
+
   it("cr.deriv of a Var stays on the tape", function ()
     local x = cr.dual(2, 1)
     local g = cr.gradient(function (v) return cr.deriv(v[1] * x * x) end, {3})

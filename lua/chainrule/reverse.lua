@@ -31,6 +31,12 @@ local function isnum (x)
   return type(x) == "number" or isdual(x)
 end
 
+-- the value of a number, dual or Var (a param the function closed over, say)
+local function valueof (x)
+  if isvar(x) then return x.value end
+  return x
+end
+
 -- the inputs as an array: the array form f(x), or the spread form f(a, b, c)
 local function inputs (fname, first, ...)
   local n = select("#", ...)
@@ -240,7 +246,8 @@ function M.check (f, x, opts, ...)
   local function fval (p)
     local r
     if spread then r = f(p[1]) else r = f(p) end
-    return core.value(r)
+    if not (isvar(r) or isnum(r)) then checkresult("check", r) end
+    return core.value(valueof(r))
   end
   local ok, worst, report = true, 0.0, {}
   for i = 1, n do
