@@ -262,7 +262,7 @@ static void pushpartial (lua_State *L, cr_opid op, int i, int ia, int ib, int iy
   lua_settop(L, top + 1);
 }
 
-/* a plain number, or the real part when a dual is constant */
+/* values and partials that came out as plain numbers keep a node plain */
 static int isplain (lua_State *L, int idx) {
   return lua_type(L, idx) == LUA_TNUMBER;
 }

@@ -94,6 +94,22 @@ static void test_long_chain (void) {
   cr_tape_free(&T);
 }
 
+/* a new tape takes a finished one's arrays: same capacity, empty, its own limit */
+static void test_take (void) {
+  cr_tape a, b;
+  long i;
+  cr_tape_init(&a, 5000);
+  for (i = 0; i < 1000; i++) cr_tape_push(&a, -1, 0, -1, 0, 1.0);
+  cr_tape_init(&b, 10);
+  cr_tape_take(&b, &a);
+  CHECK(a.node == NULL && a.cap == 0 && a.n == 0, "the source is emptied");
+  CHECK(b.n == 0 && b.cap >= 1000 && b.limit == 10, "the destination is empty, keeps its limit");
+  for (i = 0; i < 10; i++) cr_tape_push(&b, -1, 0, -1, 0, 2.0);
+  CHECK(cr_tape_push(&b, -1, 0, -1, 0, 2.0) == -CR_TAPE_EFULL, "the limit holds below the capacity");
+  cr_tape_free(&a);
+  cr_tape_free(&b);
+}
+
 int main (void) {
   const char *err;
   if (cr_ops_init(&err) != 0) { printf("rules: %s\n", err); return 1; }
@@ -101,6 +117,7 @@ int main (void) {
   test_partial_sweep();
   test_limit();
   test_long_chain();
+  test_take();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
