@@ -208,7 +208,7 @@ describe("Lua's compatibility math functions", function ()
     local mant, e = cm.frexp(cr.dual(12))
     assert.are.equal(0.75, mant.value); assert.are.equal(1/16, mant.deriv); assert.are.equal(4, e)
     for _, x in ipairs{0.3, 2, 100, -7.5} do
-      assert.are.equal(math.log10(x), cm.log10(x))
+      if x > 0 then assert.are.equal(math.log10(x), cm.log10(x)) end
       assert.are.equal(math.atan2(x, 3), cm.atan2(x, 3))
       assert.are.equal(math.pow(x, 2), cm.pow(x, 2))
       assert.are.equal(math.ldexp(x, 3), cm.ldexp(x, 3))
