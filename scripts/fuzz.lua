@@ -154,7 +154,49 @@ local function run (p)
       :format(all[1], all[2], v, d))
   end
 
-  -- 4. where f is smooth, the derivative agrees with central differences
+  -- 4. reverse mode gives the same derivative as forward mode
+  if cr.gradient then
+    local okg, g, gv = pcall(cr.gradient, f, x0)
+    checks = checks + 1
+    if not okg then
+      if type(g) ~= "string" then return fail(p, body, "gradient raised a " .. type(g)) end
+      -- an inner derivative that is a plain 0 under gradient (a dual 0 in forward mode)
+      -- can meet math.floor's integer result and integer division by zero
+      local benign = {"too many nested derivatives", "attempt to divide by zero",
+        "attempt to perform 'n%%0'", "bad argument #2 to 'fmod' (zero)"}
+      local known = false
+      for _, e in ipairs(benign) do known = known or g:find(e, 1, true) ~= nil end
+      if not known then
+        return fail(p, body, "gradient failed where derivative worked: " .. g)
+      end
+    else
+      g = g[1]
+      -- a zero derivative may be +0 in one mode and -0 in the other, and a nested
+      -- program can turn that sign into an infinity of either sign
+      local signed = info.nested and (math.abs(v) == math.huge or math.abs(gv) == math.huge)
+      if not sameval(gv, v) and not signed then
+        return fail(p, body, ("gradient's value %.17g, derivative's %.17g"):format(gv, v))
+      end
+      -- the same products in another order: equal up to rounding.  Where the value or
+      -- either derivative is NaN or inf, an infinite partial may meet a perturbation that
+      -- cancelled to exactly 0 (acos(x/x)): forward mode drops the term, reverse mode
+      -- spreads inf over the parts before they cancel.  Only finite results are compared.
+      local function fin (t) return t == t and math.abs(t) < math.huge end
+      local finite = fin(v) and fin(d) and fin(g)
+      -- a derivative that is rounding noise (it jumps when x moves by one part in 2^40)
+      -- or that 1e300 absorbs differs with the order of operations
+      local d2 = select(2, pcall(cr.derivative, f, x0 * (1 + 2^-40) + 2^-60))
+      local noisy = type(d2) ~= "number" or math.abs(d2 - d) > 1e-6 * math.max(1, math.abs(d))
+      finite = finite and not noisy and not info.extreme and math.abs(v) < 1e8
+      local close = sameval(g, d) or math.abs(g - d) <= 1e-9 * math.max(1, math.abs(d))
+        or (math.abs(d) < 1e-6 and math.abs(g) < 1e-6)  -- both cancellation noise
+      if finite and not close then
+        return fail(p, body, ("reverse %.17g, forward %.17g"):format(g, d))
+      end
+    end
+  end
+
+  -- 5. where f is smooth, the derivative agrees with central differences
   -- piecewise functions (floor, %, ...) can jump inside any step; nesting is checked by 3.
   -- x = 0 is where abs, relu, sqrt and cbrt have their kinks and infinite slopes, and
   -- the documented conventions there need not match a difference quotient

@@ -85,8 +85,9 @@ int cr_tape_backward (cr_tape *T, long from, double seed) {
   adj[from] = seed;
   for (i = from; i >= 0; i--) {  /* the one reverse loop: parents come before children */
     double g = adj[i];
-    if (nd[i].a >= 0) adj[nd[i].a] += nd[i].da * g;
-    if (nd[i].b >= 0) adj[nd[i].b] += nd[i].db * g;
+    if (g == 0) continue;  /* strong zero, as in forward mode: 0 * inf adds nothing */
+    if (nd[i].a >= 0 && nd[i].da != 0) adj[nd[i].a] += nd[i].da * g;
+    if (nd[i].b >= 0 && nd[i].db != 0) adj[nd[i].b] += nd[i].db * g;
   }
   return 0;
 }

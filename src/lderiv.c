@@ -56,6 +56,22 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   cr_tag tags[CR_MAXTAGS], first;
   Dual *d;
   int i;
+  if (lua_type(L, 2) != LUA_TSTRING && !ldual_getx(L, 2, LDUAL_MT, &x)
+      && n > 0 && luaL_getmetafield(L, 2, "__crapply") != LUA_TNIL) {
+    /* a Var point (a derivative inside a gradient): its own type adds the seeds */
+    first = ldual_newtags(L, n);
+    for (i = 0; i < n; i++) tags[i] = first + i;
+    lua_pushinteger(L, CR_OP_add);
+    lua_pushvalue(L, 2);
+    d = ldual_newx(L, n, tags, LDUAL_MT);  /* the seeds: -0 + eps_1 + ... + eps_n */
+    memset(d->c, 0, ((size_t)1 << n) * sizeof(double));
+    d->c[0] = -0.0;  /* x + -0 is x, even when x is -0 */
+    for (i = 0; i < n; i++) d->c[(size_t)1 << i] = 1.0;
+    lua_call(L, 3, 1);  /* hook(add, x, seeds) */
+    lua_pushvalue(L, 1);
+    lua_insert(L, -2);
+    goto call;
+  }
   if (!ldual_getx(L, 2, LDUAL_MT, &x) || lua_type(L, 2) == LUA_TSTRING)
     argerr(L, 2, fname, lua_pushfstring(L, "number expected, got %s",
            lua_type(L, 2) == LUA_TNONE ? "no value" : typeof_(L, 2)));
@@ -73,6 +89,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
     memcpy(d->c, x.c, ((size_t)1 << x.m) * sizeof(double));
     for (i = 0; i < n; i++) d->c[(size_t)1 << (x.m + i)] += 1.0;
   }
+  call:
   lua_call(L, 1, 1);
   if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */

@@ -573,7 +573,10 @@ static void pushtmul (lua_State *L, int ip, int ig, const Inner *in) {
   ig = lua_absindex(L, ig);
   ldual_get(L, ip, &p);
   ldual_get(L, ig, &g);
-  if (p.m == 0 && g.m == 0) { lua_pushnumber(L, p.c[0] * g.c[0]); return; }
+  if (p.m == 0 && g.m == 0) {  /* strong zero, as in forward mode */
+    lua_pushnumber(L, (p.c[0] == 0 || g.c[0] == 0) ? 0.0 : p.c[0] * g.c[0]);
+    return;
+  }
   m = cr_tags_union(p.tags, p.m, g.tags, g.m, tu);
   if (m < 0) luaL_error(L, "too many nested derivatives (at most %d tags in one value)",
                         CR_MAXTAGS);
@@ -592,6 +595,7 @@ static void pushtmul (lua_State *L, int ip, int ig, const Inner *in) {
     if (ep[P] == 0) continue;
     for (G = 0; G < N; G++) {
       size_t both = P & G;
+      if (eg[G] == 0) continue;
       if (both & ~(size_t)inner) continue;         /* eps^2 = 0 */
       if (P & ~G & (size_t)inner) continue;        /* transpose: p's eps needs g's */
       d->c[((P | G) & ~(size_t)inner) | (G & ~P & (size_t)inner)] += ep[P] * eg[G];
