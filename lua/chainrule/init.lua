@@ -67,4 +67,7 @@ end
 
 M.math = require "chainrule.math"
 
+-- symbolic expressions, compositions, the explainer and compiled functions
+require("chainrule.symbolic")(M)
+
 return M
