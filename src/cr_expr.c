@@ -295,6 +295,8 @@ nomem:
   return -1;
 }
 
+int cr_expr_pos_of (const cr_expr *E, int n) { return E->pos[n]; }
+
 int cr_expr_freevars (cr_expr *E, int root, int *ids, int max) {
   int *ord, nv = 0;
   long i, cnt = cr_expr_topo(E, &root, 1, &ord);

@@ -56,6 +56,9 @@ size_t cr_expr_live (const cr_expr *E);
 */
 long cr_expr_topo (cr_expr *E, const int *roots, int nroots, int **order);
 
+/* Place of node n in the order the last cr_expr_topo call returned. */
+int cr_expr_pos_of (const cr_expr *E, int n);
+
 /* The variable ids a node depends on, in order of first use; returns count or -1. */
 int cr_expr_freevars (cr_expr *E, int root, int *ids, int max);
 

@@ -5,6 +5,7 @@
 #include "ldual.h"
 #include "lderiv.h"
 #include "lexpr.h"
+#include "lcompile.h"
 
 #if defined(__GNUC__)
 #define CR_EXPORT __attribute__((visibility("default")))
@@ -18,5 +19,6 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   ldual_open(L);
   lderiv_open(L);
   lexpr_open(L);
+  lcompile_open(L);
   return 1;
 }

@@ -117,27 +117,28 @@ static int expr_crapply (lua_State *L) {
   return build(L, (cr_opid)op, 2, 3);
 }
 
-static int branch_error (lua_State *L, const char *what) {
+static int branch_error (lua_State *L, const char *verb, const char *noun) {
   if (getpool(L)->tracing)
     return luaL_error(L, "compile: the function branches on its input (%s of a traced value); "
-                      "only branch-free functions compile, use cr.derivative per point", what);
+                      "only branch-free functions compile, use cr.derivative per point", noun);
   return luaL_error(L, "attempt to %s a symbolic expression (it has no value until evaluated)",
-                    what);
+                    verb);
 }
 
-static int expr_lt (lua_State *L) { return branch_error(L, "compare"); }
+static int expr_lt (lua_State *L) { return branch_error(L, "compare", "comparison"); }
 
 /* hash-consing makes equal structure the same node, so == is structural */
 static int expr_eq (lua_State *L) {
   Expr *a = toexpr(L, 1), *b = toexpr(L, 2);
-  if (getpool(L)->tracing) return branch_error(L, "compare");
+  if (getpool(L)->tracing) return branch_error(L, "compare", "comparison");
   lua_pushboolean(L, a && b && a->node == b->node);
   return 1;
 }
 
 static int expr_gc (lua_State *L) {
-  Expr *e = (Expr *)lua_touserdata(L, 1);
+  Expr *e = toexpr(L, 1);
   Pool *P = (Pool *)lua_touserdata(L, POOL_IDX);
+  if (e == NULL) return 0;
   if (P->E != NULL && e->node != CR_NONE) cr_expr_release(P->E, e->node);
   e->node = CR_NONE;
   return 0;
@@ -378,7 +379,7 @@ static int expr_index (lua_State *L) {
   if (k && strcmp(k, "value") == 0) {
     Expr *e = checkexpr(L, 1);
     int nv;
-    if (getpool(L)->tracing) return branch_error(L, "take the value");
+    if (getpool(L)->tracing) return branch_error(L, "take the value of", "conversion to a number");
     freevars(L, e->node, &nv);
     if (nv > 0) return luaL_error(L, "value: expression has free variables; use e:eval{...}");
     lua_pushnumber(L, evalwith(L, e->node, NULL));

@@ -1,0 +1,178 @@
+/* cr_tape.c: flattening expression graphs into tapes, and running them over blocks of points */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_tape.h"
+
+#define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
+#define POWI_MAX 16
+
+typedef struct Inst {
+  int code, dst, a, b, n;
+} Inst;
+
+struct cr_tape {
+  Inst *inst;
+  size_t ninst, nslots;
+  int input;           /* slot of the input, or -1 when no output uses it */
+  double *kval;        /* value of each slot that is a constant (NaN-free flag below) */
+  unsigned char *isk;  /* slot is a constant */
+  int *outs;
+  int nouts;
+};
+
+void cr_tape_free (cr_tape *T) {
+  if (T == NULL) return;
+  free(T->inst);
+  free(T->kval);
+  free(T->isk);
+  free(T->outs);
+  free(T);
+}
+
+size_t cr_tape_ninst (const cr_tape *T) { return T->ninst; }
+size_t cr_tape_nslots (const cr_tape *T) { return T->nslots; }
+int cr_tape_nouts (const cr_tape *T) { return T->nouts; }
+
+int cr_tape_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
+                   cr_tape **out, int *bad) {
+  int *ord = NULL, j;
+  long i, cnt;
+  cr_tape *T = (cr_tape *)calloc(1, sizeof(cr_tape));
+  *out = NULL;
+  if (T == NULL) return CR_TAPE_ENOMEM;
+  cnt = cr_expr_topo(E, outs, nouts, &ord);
+  if (cnt < 0) goto nomem;
+  /* slot s holds ord[s]: the topological position doubles as the slot number */
+  T->nslots = (size_t)cnt;
+  T->input = -1;
+  T->inst = (Inst *)malloc((size_t)(cnt + 1) * sizeof(Inst));
+  T->kval = (double *)calloc((size_t)cnt + 1, sizeof(double));
+  T->isk = (unsigned char *)calloc((size_t)cnt + 1, 1);
+  T->outs = (int *)malloc((size_t)(nouts + 1) * sizeof(int));
+  if (!T->inst || !T->kval || !T->isk || !T->outs) goto nomem;
+  for (i = 0; i < cnt; i++) {
+    int n = ord[i];
+    switch (cr_expr_kind(E, n)) {
+      case CR_E_CONST:
+        T->isk[i] = 1;
+        T->kval[i] = cr_expr_value(E, n);
+        break;
+      case CR_E_VAR:
+        if (n != var) {
+          if (bad) *bad = n;
+          free(ord);
+          cr_tape_free(T);
+          return CR_TAPE_FREEVAR;
+        }
+        T->input = (int)i;
+        break;
+      default: {
+        Inst *in = &T->inst[T->ninst++];
+        int op = cr_expr_op(E, n), a = cr_expr_arg(E, n, 0), b = cr_expr_arg(E, n, 1);
+        in->code = op;
+        in->dst = (int)i;
+        in->a = cr_expr_pos_of(E, a);
+        in->b = (b != CR_NONE) ? cr_expr_pos_of(E, b) : in->a;
+        in->n = 0;
+        if (fast && op == CR_OP_pow && cr_expr_kind(E, b) == CR_E_CONST) {
+          double e = cr_expr_value(E, b);
+          if (e == floor(e) && fabs(e) <= POWI_MAX && e != 0) {
+            in->code = CR_POWI;
+            in->n = (int)e;
+          }
+        }
+      }
+    }
+  }
+  for (j = 0; j < nouts; j++) T->outs[j] = cr_expr_pos_of(E, outs[j]);
+  T->nouts = nouts;
+  free(ord);
+  *out = T;
+  return CR_TAPE_OK;
+nomem:
+  free(ord);
+  cr_tape_free(T);
+  return CR_TAPE_ENOMEM;
+}
+
+/* x^n for 1 <= n <= POWI_MAX by binary powering */
+static double powi (double x, int n) {
+  double r = 1.0;
+  int first = 1;
+  while (n > 0) {
+    if (n & 1) { r = first ? x : r * x; first = 0; }
+    n >>= 1;
+    if (n) x *= x;
+  }
+  return r;
+}
+
+#define LOOP(expr) for (p = 0; p < m; p++) r[p] = (expr)
+
+static void run (const Inst *in, double *r, const double *a, const double *b, size_t m) {
+  size_t p;
+  switch (in->code) {
+    case CR_OP_add: LOOP(a[p] + b[p]); break;
+    case CR_OP_sub: LOOP(a[p] - b[p]); break;
+    case CR_OP_mul: LOOP(a[p] * b[p]); break;
+    case CR_OP_div: LOOP(a[p] / b[p]); break;
+    case CR_OP_neg: LOOP(-a[p]); break;
+    case CR_OP_pow: LOOP(pow(a[p], b[p])); break;
+    case CR_OP_sin: LOOP(sin(a[p])); break;
+    case CR_OP_cos: LOOP(cos(a[p])); break;
+    case CR_OP_exp: LOOP(exp(a[p])); break;
+    case CR_OP_log: LOOP(log(a[p])); break;
+    case CR_OP_sqrt: LOOP(sqrt(a[p])); break;
+    case CR_POWI: {
+      int n = in->n;
+      if (n == 1) LOOP(a[p]);
+      else if (n == 2) LOOP(a[p] * a[p]);
+      else if (n == 3) LOOP(a[p] * a[p] * a[p]);
+      else if (n == -1) LOOP(1.0 / a[p]);
+      else if (n == -2) LOOP(1.0 / (a[p] * a[p]));
+      else if (n > 0) LOOP(powi(a[p], n));
+      else LOOP(1.0 / powi(a[p], -n));
+      break;
+    }
+    default: {  /* everything else through the op table's value function */
+      double (*f) (double, double) = cr_ops[in->code].f;
+      if (cr_ops[in->code].arity == 2) LOOP(f(a[p], b[p]));
+      else LOOP(f(a[p], 0.0));
+    }
+  }
+}
+
+#define BLOCK_MAX 256
+#define SCRATCH ((size_t)1 << 17)   /* doubles of block storage: 1 MiB */
+
+int cr_tape_eval (const cr_tape *T, const double *xs, size_t n, double *const *outs) {
+  size_t B, s, off, i;
+  double *buf, **P;
+  int j;
+  if (T->nslots == 0) return 0;
+  B = SCRATCH / T->nslots;
+  if (B > BLOCK_MAX) B = BLOCK_MAX;
+  if (B < 1) B = 1;
+  if (n < B) B = n ? n : 1;
+  buf = (double *)malloc(T->nslots * B * sizeof(double));
+  P = (double **)malloc(T->nslots * sizeof(double *));
+  if (buf == NULL || P == NULL) { free(buf); free(P); return CR_TAPE_ENOMEM; }
+  for (s = 0; s < T->nslots; s++) {
+    P[s] = buf + s * B;
+    if (T->isk[s]) for (i = 0; i < B; i++) P[s][i] = T->kval[s];
+  }
+  for (off = 0; off < n; off += B) {
+    size_t m = (n - off < B) ? n - off : B;
+    if (T->input >= 0) P[T->input] = (double *)(xs + off);  /* read only: never a dst */
+    for (i = 0; i < T->ninst; i++) {
+      const Inst *in = &T->inst[i];
+      run(in, P[in->dst], P[in->a], P[in->b], m);
+    }
+    for (j = 0; j < T->nouts; j++) memcpy(outs[j] + off, P[T->outs[j]], m * sizeof(double));
+  }
+  free(buf);
+  free(P);
+  return 0;
+}
