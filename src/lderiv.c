@@ -56,27 +56,25 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   cr_tag tags[CR_MAXTAGS], first;
   Dual *d;
   int i;
-  if (!ldual_get(L, 2, &x) || lua_type(L, 2) == LUA_TSTRING)
+  if (!ldual_getx(L, 2, LDUAL_MT, &x) || lua_type(L, 2) == LUA_TSTRING)
     argerr(L, 2, fname, lua_pushfstring(L, "number expected, got %s",
            lua_type(L, 2) == LUA_TNONE ? "no value" : typeof_(L, 2)));
   if (x.m + n > CR_MAXTAGS)
     luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
                fname, CR_MAXTAGS);
-  first = ldual_newtag(L);
-  for (i = 1; i < n; i++) ldual_newtag(L);
+  first = ldual_newtags(L, n);
   lua_pushvalue(L, 1);
   if (n == 0) lua_pushvalue(L, 2);
   else {
     if (x.m > 0) memcpy(tags, x.tags, (size_t)x.m * sizeof(cr_tag));
     for (i = 0; i < n; i++) tags[x.m + i] = first + i;
-    d = ldual_new(L, x.m + n, tags);
-    if (!ldual_get(L, 2, &x)) return 0;  /* re-read: x.c may point at the old scalar copy */
+    d = ldual_newx(L, x.m + n, tags, LDUAL_MT);
     memset(d->c, 0, ((size_t)1 << d->m) * sizeof(double));
     memcpy(d->c, x.c, ((size_t)1 << x.m) * sizeof(double));
     for (i = 0; i < n; i++) d->c[(size_t)1 << (x.m + i)] += 1.0;
   }
   lua_call(L, 1, 1);
-  if (!ldual_get(L, -1, &x) || lua_type(L, -1) == LUA_TSTRING) {
+  if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
     luaL_error(L, "%s: function returned a %s, expected a number or dual",
@@ -94,7 +92,11 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   unsigned mask = 0, set = 0;
   int i, j, rest;
   Dual *d;
-  ldual_get(L, res, &r);
+  ldual_getx(L, res, LDUAL_MT, &r);
+  if (n == 1 && r.m == 1 && r.tags[0] == first) {  /* the plain first-order case */
+    lua_pushnumber(L, r.c[k]);
+    return;
+  }
   for (i = 0; i < r.m; i++) {
     if (r.tags[i] >= first && r.tags[i] < first + n) {
       mask |= 1u << i;
@@ -118,8 +120,8 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   {
     cr_tag tags[CR_MAXTAGS];
     for (i = 0, j = 0; i < r.m; i++) if (!(mask & (1u << i))) tags[j++] = r.tags[i];
-    d = ldual_new(L, rest, tags);
-    ldual_get(L, res, &r);
+    d = ldual_newx(L, rest, tags, LDUAL_MT);
+    ldual_getx(L, res, LDUAL_MT, &r);
     if (set == ~0u) memset(d->c, 0, ((size_t)1 << rest) * sizeof(double));
     else cr_dual_select(r.m, r.c, mask, set, d->c);
   }
@@ -165,6 +167,7 @@ static const luaL_Reg funcs[] = {
 };
 
 int lderiv_open (lua_State *L) {
-  luaL_setfuncs(L, funcs, 0);
+  ldual_pushupvalues(L);
+  luaL_setfuncs(L, funcs, 2);
   return 0;
 }

@@ -30,33 +30,20 @@ local function argcheck (name, i, x, given)
   end
 end
 
--- functions where math's own result and the op's value agree bit for bit
-local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt"}
-for _, name in ipairs(direct) do
-  local mf, op = math[name], ops[name]
-  M[name] = function (x, ...)
-    if type(x) == "number" then return mf(x, ...) end
-    return op(x, ...)
-  end
-end
-
--- functions math lacks; on numbers they run the op's own value function
-local extra = {"sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
-               "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
-for _, name in ipairs(extra) do M[name] = ops[name] end
-
--- math's integer-preserving functions keep their integer results on numbers
-local intkeeping = {abs = "abs", floor = "floor", ceil = "ceil"}
-for name, opname in pairs(intkeeping) do
-  local mf, op = math[name], ops[opname]
-  M[name] = function (x, ...)
-    if type(x) == "number" then return mf(x, ...) end
-    return op(x, ...)
-  end
-end
+-- these are the ops' C functions: on numbers they give what math gives, bit for bit,
+-- and floor, ceil and abs keep integer results as math does
+local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt", "abs", "floor", "ceil",
+                "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
+                "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
+for _, name in ipairs(direct) do M[name] = ops[name] end
 
 function M.fmod (a, b, ...)
-  if type(a) == "number" and type(b) == "number" then return math.fmod(a, b, ...) end
+  if type(a) == "number" and type(b) == "number" then
+    if b == 0 and mathtype(a) == "integer" and mathtype(b) == "integer" then
+      error("bad argument #2 to 'fmod' (zero)", 2)
+    end
+    return math.fmod(a, b, ...)
+  end
   argcheck("fmod", 1, a, true)
   argcheck("fmod", 2, b, select("#", ...) >= 0 and b ~= nil)
   return ops.fmod(a, b)
@@ -105,9 +92,12 @@ local function extremum (name, op)
     for i = 1, n do
       if type((select(i, ...))) ~= "number" then allnum = false; break end
     end
+    if n == 0 then
+      error(("bad argument #1 to '%s' (number expected, got no value)"):format(name), 2)
+    end
     if allnum then return mf(...) end
     local acc = ...
-    argcheck(name, 1, acc, n >= 1)
+    argcheck(name, 1, acc, true)
     for i = 2, n do
       local v = select(i, ...)
       argcheck(name, i, v, true)
