@@ -1,15 +1,22 @@
 /* cr_tape.c: flattening expression graphs into tapes, and running them over blocks of points */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE   /* sincos: glibc computes both with the very code of sin and cos */
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cr_tape.h"
 
-#define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
+#define CR_POWI CR_NOPS          /* x^n by multiplications, n in the instruction */
+#define CR_SINCOS (CR_NOPS + 1)  /* sin to dst and cos to slot n, of one argument */
+#define CR_NOP (CR_NOPS + 2)     /* merged into an earlier instruction */
 #define POWI_MAX 16
 
 typedef struct Inst {
   int code, dst, a, b, n;
+  int ka, kb;          /* operand a or b is the constant k: no array to stream */
+  double k;
 } Inst;
 
 struct cr_tape {
@@ -34,6 +41,31 @@ void cr_tape_free (cr_tape *T) {
 size_t cr_tape_ninst (const cr_tape *T) { return T->ninst; }
 size_t cr_tape_nslots (const cr_tape *T) { return T->nslots; }
 int cr_tape_nouts (const cr_tape *T) { return T->nouts; }
+
+/* sin and cos of one slot become one sincos call where the C library has it */
+static void fusesincos (cr_tape *T) {
+#if defined(__GLIBC__)
+  size_t i, j;
+  for (i = 0; i < T->ninst; i++) {
+    Inst *s = &T->inst[i];
+    if (s->code != CR_OP_sin && s->code != CR_OP_cos) continue;
+    for (j = i + 1; j < T->ninst; j++) {
+      Inst *c = &T->inst[j];
+      if (c->a == s->a && c->code == (s->code == CR_OP_sin ? CR_OP_cos : CR_OP_sin)) {
+        int sdst = (s->code == CR_OP_sin) ? s->dst : c->dst;
+        int cdst = (s->code == CR_OP_sin) ? c->dst : s->dst;
+        s->code = CR_SINCOS;
+        s->dst = sdst;
+        s->n = cdst;
+        c->code = CR_NOP;
+        break;
+      }
+    }
+  }
+#else
+  (void)T;
+#endif
+}
 
 int cr_tape_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
                    cr_tape **out, int *bad) {
@@ -76,6 +108,12 @@ int cr_tape_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
         in->a = cr_expr_pos_of(E, a);
         in->b = (b != CR_NONE) ? cr_expr_pos_of(E, b) : in->a;
         in->n = 0;
+        in->ka = in->kb = 0;
+        in->k = 0;
+        if (cr_ops[op].arity == 2 && op <= CR_OP_div) {  /* add, sub, mul, div */
+          if (cr_expr_kind(E, a) == CR_E_CONST) { in->ka = 1; in->k = cr_expr_value(E, a); }
+          else if (cr_expr_kind(E, b) == CR_E_CONST) { in->kb = 1; in->k = cr_expr_value(E, b); }
+        }
         if (fast && op == CR_OP_pow && cr_expr_kind(E, b) == CR_E_CONST) {
           double e = cr_expr_value(E, b);
           if (e == floor(e) && fabs(e) <= POWI_MAX && e != 0) {
@@ -86,6 +124,7 @@ int cr_tape_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
       }
     }
   }
+  fusesincos(T);
   for (j = 0; j < nouts; j++) T->outs[j] = cr_expr_pos_of(E, outs[j]);
   T->nouts = nouts;
   free(ord);
@@ -110,16 +149,28 @@ static double powi (double x, int n) {
 }
 
 #define LOOP(expr) for (p = 0; p < m; p++) r[p] = (expr)
+#define BIN(o) \
+  if (in->ka) LOOP(k o b[p]); else if (in->kb) LOOP(a[p] o k); else LOOP(a[p] o b[p]); break
 
-static void run (const Inst *in, double *r, const double *a, const double *b, size_t m) {
+static void run (const Inst *in, double *restrict r, const double *restrict a,
+                 const double *restrict b, double *restrict r2, size_t m) {
   size_t p;
+  double k = in->k;
   switch (in->code) {
-    case CR_OP_add: LOOP(a[p] + b[p]); break;
-    case CR_OP_sub: LOOP(a[p] - b[p]); break;
-    case CR_OP_mul: LOOP(a[p] * b[p]); break;
-    case CR_OP_div: LOOP(a[p] / b[p]); break;
+    case CR_NOP: break;
+#if defined(__GLIBC__)
+    case CR_SINCOS: for (p = 0; p < m; p++) sincos(a[p], &r[p], &r2[p]); break;
+#endif
+    case CR_OP_add: BIN(+);
+    case CR_OP_sub: BIN(-);
+    case CR_OP_mul: BIN(*);
+    case CR_OP_div: BIN(/);
     case CR_OP_neg: LOOP(-a[p]); break;
-    case CR_OP_pow: LOOP(pow(a[p], b[p])); break;
+    case CR_OP_pow: {  /* the table's own value function: it has exact small powers */
+      double (*f) (double, double) = cr_ops[CR_OP_pow].f;
+      LOOP(f(a[p], b[p]));
+      break;
+    }
     case CR_OP_sin: LOOP(sin(a[p])); break;
     case CR_OP_cos: LOOP(cos(a[p])); break;
     case CR_OP_exp: LOOP(exp(a[p])); break;
@@ -127,7 +178,7 @@ static void run (const Inst *in, double *r, const double *a, const double *b, si
     case CR_OP_sqrt: LOOP(sqrt(a[p])); break;
     case CR_POWI: {
       int n = in->n;
-      if (n == 1) LOOP(a[p]);
+      if (n == 1) LOOP(a[p]);  /* 1, 2 and -1 are exactly what the table's pow gives */
       else if (n == 2) LOOP(a[p] * a[p]);
       else if (n == 3) LOOP(a[p] * a[p] * a[p]);
       else if (n == -1) LOOP(1.0 / a[p]);
@@ -144,12 +195,13 @@ static void run (const Inst *in, double *r, const double *a, const double *b, si
   }
 }
 
-#define BLOCK_MAX 256
-#define SCRATCH ((size_t)1 << 17)   /* doubles of block storage: 1 MiB */
+#define BLOCK_MAX 128
+#define SCRATCH ((size_t)1 << 14)   /* doubles of block storage: 128 KiB, near the L2 */
 
 int cr_tape_eval (const cr_tape *T, const double *xs, size_t n, double *const *outs) {
   size_t B, s, off, i;
   double *buf, **P;
+  unsigned char *direct;
   int j;
   if (T->nslots == 0) return 0;
   B = SCRATCH / T->nslots;
@@ -163,15 +215,26 @@ int cr_tape_eval (const cr_tape *T, const double *xs, size_t n, double *const *o
     P[s] = buf + s * B;
     if (T->isk[s]) for (i = 0; i < B; i++) P[s][i] = T->kval[s];
   }
+  /* a computed output is written in place; constants, the input and repeats are copied */
+  direct = (unsigned char *)calloc((size_t)T->nouts + 1, 1);
+  if (direct == NULL) { free(buf); free(P); return CR_TAPE_ENOMEM; }
+  for (j = 0; j < T->nouts; j++) {
+    int s2 = T->outs[j], jj, seen = 0;
+    for (jj = 0; jj < j; jj++) if (T->outs[jj] == s2 && direct[jj]) seen = 1;
+    direct[j] = !seen && !T->isk[s2] && s2 != T->input;
+  }
   for (off = 0; off < n; off += B) {
     size_t m = (n - off < B) ? n - off : B;
     if (T->input >= 0) P[T->input] = (double *)(xs + off);  /* read only: never a dst */
+    for (j = 0; j < T->nouts; j++) if (direct[j]) P[T->outs[j]] = outs[j] + off;
     for (i = 0; i < T->ninst; i++) {
       const Inst *in = &T->inst[i];
-      run(in, P[in->dst], P[in->a], P[in->b], m);
+      run(in, P[in->dst], P[in->a], P[in->b], in->code == CR_SINCOS ? P[in->n] : NULL, m);
     }
-    for (j = 0; j < T->nouts; j++) memcpy(outs[j] + off, P[T->outs[j]], m * sizeof(double));
+    for (j = 0; j < T->nouts; j++)
+      if (!direct[j]) memcpy(outs[j] + off, P[T->outs[j]], m * sizeof(double));
   }
+  free(direct);
   free(buf);
   free(P);
   return 0;

@@ -20,8 +20,9 @@ enum {
 
 /*
 ** Flatten outs[0..nouts-1] over input variable node var.  fast: integer powers
-** x^n (|n| <= 16) become multiplications, within |n| ulp of pow; otherwise every
-** op runs its op-table value function, bit for bit.  On CR_TAPE_FREEVAR *bad is
+** x^n (|n| <= 16) become multiplications (n = 1, 2, -1 exactly as the op table,
+** others within |n| - 1 roundings of it); otherwise every op computes exactly
+** its op-table value function.  On CR_TAPE_FREEVAR *bad is
 ** the offending variable node.
 */
 int cr_tape_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
