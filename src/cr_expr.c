@@ -856,6 +856,7 @@ static void pushop (const cr_expr *E, Work *W, int n, int latex) {
     else if (op == CR_OP_add) sym = " + ";
     else if (op == CR_OP_sub) sym = " - ";
     else if (op == CR_OP_mod) sym = " % ";
+    else if (op == CR_OP_idiv) sym = " // ";
     push(W, NULL, x->b, parenb);
     push(W, sym, 0, 0);
     push(W, NULL, x->a, parena);

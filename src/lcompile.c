@@ -56,9 +56,11 @@ static int l_array (lua_State *L) {
     return 1;
   }
   else {
-    lua_Integer n = luaL_checkinteger(L, 1);
+    int isint;
+    lua_Integer n = lua_tointegerx(L, 1, &isint);
     Array *a;
-    luaL_argcheck(L, n >= 0 && n <= 100000000, 1, "size must be from 0 to 1e8");
+    if (lua_type(L, 1) != LUA_TNUMBER || !isint || n < 0 || n > 100000000)
+      return luaL_error(L, "bad argument #1 to 'array' (size from 0 to 1e8 or table expected)");
     a = newarray(L, (size_t)n);
     memset(a->v, 0, (size_t)n * sizeof(double));
     return 1;
@@ -83,7 +85,8 @@ static int arr_newindex (lua_State *L) {
   Array *a = (Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME);
   int isint;
   lua_Integer i = lua_tointegerx(L, 2, &isint);
-  luaL_argcheck(L, isint && i >= 1 && (size_t)i <= a->n, 2, "index out of range");
+  if (!isint || i < 1 || (size_t)i > a->n)
+    return luaL_error(L, "array index %s out of range 1..%d", luaL_tolstring(L, 2, NULL), (int)a->n);
   a->v[i - 1] = luaL_checknumber(L, 3);
   return 0;
 }
@@ -192,8 +195,21 @@ static int comp_eval (lua_State *L) {
   if (toarray(L, 2)) {  /* arrays in, arrays out: no Lua table on the way */
     Array *xa = toarray(L, 2), *out[MAXORDER + 1];
     double *po[MAXORDER + 1];
+    int given = lua_gettop(L) > 2;
     luaL_checkstack(L, k + 2, "too many results");
-    for (j = 0; j < k; j++) { out[j] = newarray(L, xa->n); po[j] = out[j]->v; }
+    for (j = 0; j < k; j++) {
+      if (given) {  /* F:eval(xs, vals, ders, ...) fills arrays the caller keeps */
+        int jj, dup = 0;
+        out[j] = toarray(L, 3 + j);
+        for (jj = 0; jj < j; jj++) if (out[jj] == out[j]) dup = 1;
+        if (out[j] == NULL || out[j]->n != xa->n || out[j] == xa || dup)
+          return luaL_error(L, "bad argument #%d to 'eval' (array of %d numbers expected, "
+                            "distinct from the others)", 2 + j, (int)xa->n);
+        lua_pushvalue(L, 3 + j);
+      }
+      else out[j] = newarray(L, xa->n);
+      po[j] = out[j]->v;
+    }
     if (C->T == NULL) return luaL_error(L, "compiled function already closed");
     if (cr_tape_eval(C->T, xa->v, xa->n, po) != 0) return luaL_error(L, "not enough memory");
     return k;

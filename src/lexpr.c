@@ -417,14 +417,17 @@ static const luaL_Reg metameth[] = {
 
 static int l_symbol (lua_State *L) {
   size_t len;
-  const char *name = luaL_checklstring(L, 1, &len);
-  const char *p;
-  luaL_argcheck(L, len > 0 && strlen(name) == len, 1, "name must be a non-empty string");
+  const char *name = lua_tolstring(L, 1, &len), *p;
+  if (lua_type(L, 1) != LUA_TSTRING)
+    return luaL_error(L, "bad argument #1 to 'symbol' (string expected, got %s)", tname(L, 1));
   for (p = name; *p; p++)  /* printed forms must read back as Lua */
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'
           || (p != name && *p >= '0' && *p <= '9')))
-      return luaL_argerror(L, 1, "name must be a Lua identifier");
-  luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
+      break;
+  if (len == 0 || *p != '\0')
+    return luaL_error(L, "bad argument #1 to 'symbol' (name must be a Lua identifier)");
+  if (lua_gettop(L) > 1)
+    return luaL_error(L, "bad argument #2 to 'symbol' (no more than 1 argument expected)");
   cr_expr_maybe_collect(lexpr_pool(L));
   lexpr_push(L, cr_expr_var(lexpr_pool(L), name));
   return 1;
