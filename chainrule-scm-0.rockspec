@@ -23,11 +23,13 @@ build = {
       sources = {
         "src/cr_ops.c", "src/cr_dual.c",
         "src/ldual.c", "src/lderiv.c", "src/lcore.c",
+        "src/cr_expr.c", "src/cr_tape.c", "src/lexpr.c", "src/lcompile.c",
       },
       libraries = {"m"},
       incdirs = {"src"},
     },
     ["chainrule"] = "lua/chainrule/init.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
+    ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",
   },
 }
