@@ -45,23 +45,25 @@ int cr_tape_nouts (const cr_tape *T) { return T->nouts; }
 /* sin and cos of one slot become one sincos call where the C library has it */
 static void fusesincos (cr_tape *T) {
 #if defined(__GLIBC__)
-  size_t i, j;
+  size_t i;
+  int *first = (int *)malloc(T->nslots * sizeof(int));  /* sin or cos seen on a slot */
+  if (first == NULL) return;  /* fusing is optional */
+  for (i = 0; i < T->nslots; i++) first[i] = -1;
   for (i = 0; i < T->ninst; i++) {
-    Inst *s = &T->inst[i];
-    if (s->code != CR_OP_sin && s->code != CR_OP_cos) continue;
-    for (j = i + 1; j < T->ninst; j++) {
-      Inst *c = &T->inst[j];
-      if (c->a == s->a && c->code == (s->code == CR_OP_sin ? CR_OP_cos : CR_OP_sin)) {
-        int sdst = (s->code == CR_OP_sin) ? s->dst : c->dst;
-        int cdst = (s->code == CR_OP_sin) ? c->dst : s->dst;
-        s->code = CR_SINCOS;
-        s->dst = sdst;
-        s->n = cdst;
-        c->code = CR_NOP;
-        break;
-      }
+    Inst *c = &T->inst[i], *s;
+    if (c->code != CR_OP_sin && c->code != CR_OP_cos) continue;
+    if (first[c->a] < 0) { first[c->a] = (int)i; continue; }
+    s = &T->inst[first[c->a]];
+    if (s->code == (c->code == CR_OP_sin ? CR_OP_cos : CR_OP_sin)) {
+      int sdst = (s->code == CR_OP_sin) ? s->dst : c->dst;
+      int cdst = (s->code == CR_OP_sin) ? c->dst : s->dst;
+      s->code = CR_SINCOS;  /* at the earlier place: both results exist before either is used */
+      s->dst = sdst;
+      s->n = cdst;
+      c->code = CR_NOP;
     }
   }
+  free(first);
 #else
   (void)T;
 #endif
