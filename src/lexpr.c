@@ -10,6 +10,7 @@
 /* registry keys; their addresses are unique */
 static const char EXPRMT_KEY = 'e';
 static const char POOL_KEY = 'p';
+static const char APPLY_KEY = 'a';
 
 typedef struct Pool {
   cr_expr *E;
@@ -220,7 +221,51 @@ static int expr_eval (lua_State *L) {
   return 1;
 }
 
-/* e(2) for one free variable; e(sym) substitutes */
+/* one step of a generic evaluation: op (or -1 constant, -2 the variable) and argument places */
+typedef struct Step { int op, pa, pb; double k; } Step;
+
+/*
+** e(v) for v of another chainrule type (a dual): each op runs through core.apply,
+** node by node in topological order, so the other type does the arithmetic.
+*/
+static int evalgeneric (lua_State *L, int node, int arg) {
+  cr_expr *E = lexpr_pool(L);
+  int *ord;
+  long cnt = cr_expr_topo(E, &node, 1, &ord), i;
+  Step *st;
+  int tab, fn;
+  if (cnt < 0) return luaL_error(L, "not enough memory");
+  st = (Step *)lua_newuserdatauv(L, (size_t)cnt * sizeof(Step), 0);
+  for (i = 0; i < cnt; i++) {  /* copy out: the calls below may use the pool */
+    int n = ord[i], kind = cr_expr_kind(E, n);
+    st[i].op = (kind == CR_E_CONST) ? -1 : (kind == CR_E_VAR) ? -2 : cr_expr_op(E, n);
+    st[i].k = (kind == CR_E_CONST) ? cr_expr_value(E, n) : 0.0;
+    st[i].pa = (kind == CR_E_OP) ? cr_expr_pos_of(E, cr_expr_arg(E, n, 0)) : 0;
+    st[i].pb = (kind == CR_E_OP && cr_expr_arg(E, n, 1) != CR_NONE)
+               ? cr_expr_pos_of(E, cr_expr_arg(E, n, 1)) : -1;
+  }
+  free(ord);
+  lua_createtable(L, (int)cnt, 0);
+  tab = lua_gettop(L);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &APPLY_KEY);
+  fn = lua_gettop(L);
+  for (i = 0; i < cnt; i++) {
+    if (st[i].op == -1) lua_pushnumber(L, st[i].k);
+    else if (st[i].op == -2) lua_pushvalue(L, arg);
+    else {
+      lua_pushvalue(L, fn);
+      lua_pushinteger(L, st[i].op);
+      lua_rawgeti(L, tab, st[i].pa + 1);
+      if (st[i].pb >= 0) lua_rawgeti(L, tab, st[i].pb + 1);
+      lua_call(L, st[i].pb >= 0 ? 3 : 2, 1);
+    }
+    lua_rawseti(L, tab, i + 1);
+  }
+  lua_rawgeti(L, tab, cnt);
+  return 1;
+}
+
+/* e(2) for one free variable; e(sym) substitutes; e(dual) evaluates over duals */
 static int expr_call (lua_State *L) {
   Expr *e = checkexpr(L, 1);
   cr_expr *E = lexpr_pool(L);
@@ -249,8 +294,12 @@ static int expr_call (lua_State *L) {
     return 1;
   }
   if (nv == 1 || !lua_isnoneornil(L, 2)) {
-    if (lua_type(L, 2) != LUA_TNUMBER)
+    if (lua_type(L, 2) != LUA_TNUMBER) {
+      if (luaL_getmetafield(L, 2, "__name") == LUA_TSTRING
+          && strcmp(lua_tostring(L, -1), "chainrule.Dual") == 0)
+        return evalgeneric(L, e->node, 2);
       return luaL_error(L, "bad argument #1 to 'Expr' (number expected, got %s)", tname(L, 2));
+    }
   }
   vals = (double *)lua_newuserdatauv(L, (size_t)(cr_expr_nvars(E) + 1) * sizeof(double), 0);
   if (nv == 1) vals[ids[0]] = lua_tonumber(L, 2);
@@ -381,7 +430,7 @@ static int expr_index (lua_State *L) {
     int nv;
     if (getpool(L)->tracing) return branch_error(L, "take the value of", "conversion to a number");
     freevars(L, e->node, &nv);
-    if (nv > 0) return luaL_error(L, "value: expression has free variables; use e:eval{...}");
+    if (nv > 0) { lua_pushnil(L); return 1; }  /* no value until its variables have one */
     lua_pushnumber(L, evalwith(L, e->node, NULL));
     return 1;
   }
@@ -508,5 +557,7 @@ int lexpr_open (lua_State *L) {
   luaL_setfuncs(L, metameth, 3);
   lua_pop(L, 1);
   luaL_setfuncs(L, funcs, 0);
+  lua_getfield(L, -1, "apply");  /* the duals' core.apply, registered before us */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &APPLY_KEY);
   return 0;
 }
