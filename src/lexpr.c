@@ -44,7 +44,7 @@ static Expr *toexpr (lua_State *L, int idx) {
     if (lua_rawequal(L, -1, -2)) e = (Expr *)lua_touserdata(L, idx);
     lua_pop(L, 2);
   }
-  return e;
+  return (e && e->node != CR_NONE) ? e : NULL;  /* NONE: finalized by a direct __gc call */
 }
 
 int lexpr_node (lua_State *L, int idx) {
