@@ -92,12 +92,28 @@ asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS) $(addprefix tes
 
 ctests: $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_CTESTS)
 
+# the C tests, the specs and a fuzz run under Valgrind memcheck: no errors, no leaks definitely lost
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+           --show-leak-kinds=definite --error-exitcode=1
+memcheck: deps
+	@$(MAKE) --no-print-directory all ctests
+	@for t in $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))); do \
+	  echo "== memcheck $$t"; $(VALGRIND) $$t 2000 || exit 1; done
+	@echo "== memcheck busted"
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(VALGRIND) $(LUA) $$(command -v busted) --run=default --exclude-tags=noasan,gui -o utfTerminal
+	@echo "== memcheck Lua API fuzzer"
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(VALGRIND) $(LUA) scripts/fuzz.lua --seed 3 --count 2000
+
 # coverage-guided fuzzing of the C core (libFuzzer), FUZZ_SECONDS per harness, then the Lua API fuzzer
 fuzz: deps $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
 	  $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_BUILD)/corpus-$$t || exit 1; \
 	done
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(LUA) scripts/fuzz.lua --seed $${FUZZ_SEED:-$$(date +%s)} --count $${FUZZ_PROGRAMS:-500000}
 
 test: deps
 	@$(MAKE) --no-print-directory all ctests asan

@@ -84,13 +84,14 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
 }
 
 /*
-** Pushes the coefficient of the result (at the top) in which the first k seed
-** tags are set and the other seeds are not, as a number or a dual over the rest.
+** Pushes the coefficient of the result (at res) in which the first k seed tags
+** are set and the other seeds are not, as a number or a dual over the other tags.
 */
 static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   Operand r;
+  cr_tag rest[CR_MAXTAGS];
   unsigned mask = 0, set = 0;
-  int i, j, rest;
+  int i, nrest = 0, present = 0;
   Dual *d;
   ldual_getx(L, res, LDUAL_MT, &r);
   if (n == 1 && r.m == 1 && r.tags[0] == first) {  /* the plain first-order case */
@@ -100,31 +101,20 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   for (i = 0; i < r.m; i++) {
     if (r.tags[i] >= first && r.tags[i] < first + n) {
       mask |= 1u << i;
-      if (r.tags[i] < first + k) set |= 1u << i;
+      if (r.tags[i] < first + k) { set |= 1u << i; present++; }
     }
+    else rest[nrest++] = r.tags[i];
   }
-  /* a seed the result never met means the coefficient is zero */
-  for (j = 0; j < k; j++) {
-    int found = 0;
-    for (i = 0; i < r.m; i++) found |= (r.tags[i] == first + j);
-    if (!found) set = ~0u;
-  }
-  rest = 0;
-  for (i = 0; i < r.m; i++) if (!(mask & (1u << i))) rest++;
-  if (rest == 0) {
+  /* a seed the result never met makes the coefficient zero */
+  if (nrest == 0) {
     double v = 0.0;
-    if (set != ~0u) cr_dual_select(r.m, r.c, mask, set, &v);
+    if (present == k) cr_dual_select(r.m, r.c, mask, set, &v);
     lua_pushnumber(L, v);
     return;
   }
-  {
-    cr_tag tags[CR_MAXTAGS];
-    for (i = 0, j = 0; i < r.m; i++) if (!(mask & (1u << i))) tags[j++] = r.tags[i];
-    d = ldual_newx(L, rest, tags, LDUAL_MT);
-    ldual_getx(L, res, LDUAL_MT, &r);
-    if (set == ~0u) memset(d->c, 0, ((size_t)1 << rest) * sizeof(double));
-    else cr_dual_select(r.m, r.c, mask, set, d->c);
-  }
+  d = ldual_newx(L, nrest, rest, LDUAL_MT);  /* r.c stays valid: userdata never move */
+  if (present == k) cr_dual_select(r.m, r.c, mask, set, d->c);
+  else memset(d->c, 0, ((size_t)1 << nrest) * sizeof(double));
 }
 
 static int l_derivative (lua_State *L) {

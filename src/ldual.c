@@ -355,18 +355,18 @@ static int l_isdual (lua_State *L) {
 static int applyop (lua_State *L, cr_opid op, const char *fname) {
   Operand a, b;
   int two = (cr_ops[op].arity == 2);
-  int oka = ldual_getx(L, 1, MT_IDX, &a);
-  int okb = !two || ldual_getx(L, 2, MT_IDX, &b);
-  if (oka && okb && lua_gettop(L) <= 1 + two) {
+  int oka, okb, top = lua_gettop(L), bad;
+  lua_settop(L, 1 + two);  /* extra arguments are ignored, as math's functions ignore them */
+  oka = ldual_getx(L, 1, MT_IDX, &a);
+  okb = !two || ldual_getx(L, 2, MT_IDX, &b);
+  if (oka && okb) {
     ldual_computex(L, op, &a, two ? &b : NULL, MT_IDX);
     return 1;
   }
-  if (lua_gettop(L) > 1 + two)
-    return luaL_error(L, "bad argument #%d to '%s' (no more than %d argument%s expected)",
-                      2 + two, fname, 1 + two, two ? "s" : "");
   if (defer(L, op, two ? 2 : 1)) return 1;
-  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)",
-                    oka ? 2 : 1, fname, tname(L, oka ? 2 : 1));
+  bad = oka ? 2 : 1;
+  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", bad, fname,
+                    bad > top ? "no value" : tname(L, bad));
 }
 
 /* math.floor, math.ceil and math.abs keep integers integers; so do we on numbers */
@@ -387,7 +387,7 @@ static int intresult (lua_State *L, cr_opid op) {
 
 static int l_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(3));
-  if (lua_gettop(L) == cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
+  if (lua_gettop(L) >= cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
       && (cr_ops[op].arity == 1 || lua_type(L, 2) == LUA_TNUMBER)) {
     if (op == CR_OP_floor || op == CR_OP_ceil || op == CR_OP_abs) return intresult(L, op);
     lua_pushnumber(L, cr_op_value(op, lua_tonumber(L, 1), lua_tonumber(L, -1)));

@@ -247,3 +247,38 @@ describe("diff", function ()
     H.assert_close(ddd(0.5), math.exp(0.5), 1e-15, 0, "exp'''")
   end)
 end)
+
+describe("limits", function ()
+  it("runs a chain of 10^6 operations on duals in bounded memory", function ()
+    collectgarbage("collect")
+    local before = collectgarbage("count")
+    local peak = before
+    local d = cr.derivative(function (x)
+      for i = 1, 1000000 do
+        x = x * 0.999999 + 1e-6
+        if i % 100000 == 0 then peak = math.max(peak, collectgarbage("count")) end
+      end
+      return x
+    end, 2)
+    -- each step multiplies the derivative by 0.999999
+    H.assert_close(d, 0.999999^1000000, 1e-9, 0, "derivative of the chain")
+    assert.is_true(peak - before < 4096, ("peak grew by %.0f KiB"):format(peak - before))
+  end)
+  it("survives a full garbage collection between every operation", function ()
+    local d = cr.derivative(function (x)
+      local y = x
+      for _ = 1, 50 do
+        collectgarbage("collect")
+        y = cm.sin(y) + x * 0.5
+      end
+      return cr.derivative(function (t) collectgarbage("collect"); return t * y end, 1)
+    end, 0.3)
+    -- compare with the same computation without collections
+    local want = cr.derivative(function (x)
+      local y = x
+      for _ = 1, 50 do y = cm.sin(y) + x * 0.5 end
+      return y
+    end, 0.3)
+    assert.are.equal(want, d)
+  end)
+end)

@@ -159,6 +159,18 @@ describe("cr.math on plain numbers", function ()
     assert.are.equal(math.max(3, 1, 7, 2), cm.max(3, 1, 7, 2))
     assert.are.equal(math.min(3, 1, 7, 2), cm.min(3, 1, 7, 2))
   end)
+  it("gives a dual the same value part as the plain number, bit for bit", function ()
+    for _, name in ipairs{"sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "sqrt",
+        "abs", "floor", "ceil", "deg", "rad", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+        "log1p", "expm1", "cbrt", "erf", "sigmoid", "relu", "softplus"} do
+      for _, x in ipairs{-7.25, -0.5, 0.25, 0.7, 1.5, 3.0, 10.0} do
+        local plain = cm[name](x)
+        local v = cr.value(cm[name](cr.dual(x)))
+        assert.is_true(plain == v or (plain ~= plain and v ~= v),
+          ("%s(%g): plain %.17g, dual %.17g"):format(name, x, plain, v))
+      end
+    end
+  end)
   it("keeps math's constants and helpers", function ()
     assert.are.equal(math.pi, cm.pi)
     assert.are.equal(math.huge, cm.huge)
