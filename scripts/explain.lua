@@ -25,7 +25,8 @@ end
 
 -- names resolve to cr.math first, so 'sin(x)' and 'math.sin(x)' both trace
 local env = setmetatable({math = cr.math, cr = cr}, {__index = function (_, k)
-  if cr.math[k] ~= nil then return cr.math[k] end
+  -- a stock math function copied into cr.math (atan2 on some builds) refuses symbols
+  if cr.math[k] ~= nil and (cr.math[k] ~= math[k] or core.ops[k] == nil) then return cr.math[k] end
   if core.ops[k] ~= nil then return core.ops[k] end
   return _G[k]
 end})

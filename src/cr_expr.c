@@ -707,6 +707,7 @@ int cr_expr_simplify (cr_expr *E, int root, int level) {
 
 void cr_expr_fmtnum (char *buf, double k) {
   int p;
+  if (k == 0 && signbit(k)) { strcpy(buf, "-0.0"); return; }  /* "-0" would read back as +0 */
   for (p = 15; p <= 17; p++) {
     snprintf(buf, 32, "%.*g", p, k);
     if (strtod(buf, NULL) == k) return;

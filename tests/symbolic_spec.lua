@@ -63,7 +63,7 @@ local battery = {
 }
 
 -- the printed form is read back with cr.math plus the op table's other names
-local env = setmetatable({}, {__index = function (_, k) return m[k] or ops[k] end})
+local env = setmetatable({}, {__index = function (_, k) return ops[k] or m[k] end})
 local function reparse (s)
   local f = assert(load("local x = ... return " .. s, "=printed", "t", env))
   return f
@@ -498,5 +498,76 @@ describe("compiled functions", function ()
     H.checkerr("bad argument #3 to 'sample' (count must be from 1 to 1e8)",
                function () return F:sample(0, 1, 0) end)
     H.checkerr("bad argument #1 to 'array' (size from 0 to 1e8 or table expected)", cr.array, -1)
+  end)
+end)
+
+describe("random expressions", function ()
+  -- ops that are smooth on the points used; each takes and gives a number or an Expr
+  local unary = {
+    function (a) return -a end, m.sin, m.cos, m.exp, m.atan, m.tanh, m.sigmoid, m.softplus,
+    function (a) return m.sqrt(a * a + 1) end, function (a) return m.log(a * a + 2) end,
+    function (a) return a^2 end, function (a) return a^3 end, function (a) return (a^2 + 1)^-1 end,
+  }
+  local binary = {
+    function (a, b) return a + b end, function (a, b) return a - b end,
+    function (a, b) return a * b end, function (a, b) return a / (b * b + 1) end,
+    function (a, b) return m.hypot(a, b) end, function (a, b) return m.atan(a, b * b + 1) end,
+  }
+  local consts = {2, 3, 0.5, -1.5, 0.1, 7}
+
+  local function gen (depth)
+    local r = rand()
+    if depth == 0 or r < 0.2 then
+      if rand() < 0.6 then return function (t) return t end, "x" end
+      local c = consts[1 + math.floor(rand() * #consts)]
+      return function () return c end
+    end
+    if r < 0.55 then
+      local f = unary[1 + math.floor(rand() * #unary)]
+      local g = gen(depth - 1)
+      return function (t) return f(g(t)) end
+    end
+    local f = binary[1 + math.floor(rand() * #binary)]
+    local g, h = gen(depth - 1), gen(depth - 1)
+    return function (t) return f(g(t), h(t)) end
+  end
+
+  local penv = setmetatable({}, {__index = function (_, k) return ops[k] or m[k] end})
+
+  it("print so that reading back with simplification off gives the very same graph", function ()
+    for _ = 1, 300 do
+      local f = gen(5)
+      for _, level in ipairs{false, true} do
+        cr.simplify(level)
+        local e = f(x)
+        cr.simplify(false)
+        if cr.isexpr(e) then
+          local s = tostring(e)
+          local back = assert(load("local x = ... return " .. s, "=printed", "t", penv))(x)
+          assert(back == e, "printed " .. s .. " reads back as " .. tostring(back))
+        end
+        cr.simplify(true)
+      end
+    end
+  end)
+
+  it("have symbolic and compiled derivatives that match the duals", function ()
+    for i = 1, 150 do
+      local f = gen(4)
+      local e = f(x)
+      if cr.isexpr(e) then
+        local de = cr.diff(e, x)
+        local F = cr.compile(f, {exact = true})
+        local xs = {0.3, -0.7, 1.9}
+        local v, d = F:eval(xs)
+        for j, p in ipairs(xs) do
+          local dd, dv = cr.derivative(f, p)
+          assert(v[j] == dv and d[j] == dd, ("compiled %d at %g: %.17g %.17g vs %.17g %.17g (%s)")
+            :format(i, p, v[j], d[j], dv, dd, tostring(e)))
+          H.assert_close(de(p), dd, 1e-10, 1e-12, "symbolic " .. i .. " " .. tostring(e))
+          H.assert_close(e(p), dv, 1e-12, 1e-14, "value " .. i .. " " .. tostring(e))
+        end
+      end
+    end
   end)
 end)
