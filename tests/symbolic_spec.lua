@@ -571,3 +571,55 @@ describe("random expressions", function ()
     end
   end)
 end)
+
+describe("scripts/explain.lua", function ()
+  local function run (...)
+    local args = {}
+    for i, a in ipairs{...} do args[i] = "'" .. a .. "'" end
+    local cmd = ("LUA_PATH=%q LUA_CPATH=%q lua5.4 scripts/explain.lua %s 2>&1"):format(
+      package.path, package.cpath, table.concat(args, " "))
+    local p = io.popen(cmd)
+    local out = p:read("a")
+    local ok, _, code = p:close()
+    return out, ok and 0 or code
+  end
+
+  it("explains an expression given in Lua syntax", function ()
+    local out, code = run("(x^2 + 5)^3", "2")
+    assert.are.equal(0, code)
+    assert.are.equal(table.concat({
+      "h(x) = f(g(x))  with  g(x) = x^2 + 5,  f(u) = u^3",
+      "du/dx = g'(x) = 2*x",
+      "dy/du = f'(u) = 3*u^2",
+      "dy/dx = dy/du * du/dx = 3*u^2 * 2*x",
+      "      = 6*x*(x^2 + 5)^2          (u = x^2 + 5)",
+      "at x = 2:  u = 9,  du/dx = 4,  dy/du = 243,  dy/dx = 972",
+      ""}, "\n"), out)
+    out = run("exp(3*x)")
+    assert.is_truthy(out:find("      = 3*exp(3*x)               (u = 3*x)", 1, true))
+  end)
+
+  it("explains a plot script with a chain", function ()
+    local name = os.tmpname()
+    local f = assert(io.open(name, "w"))
+    f:write([[return {chain = {function (x) return math.sin(x) end,
+                               function (u) return 1 + u * u end,
+                               function (v) return math.sqrt(v) end}}]])
+    f:close()
+    os.rename(name, name .. ".lua")
+    local out, code = run(name .. ".lua")
+    os.remove(name .. ".lua")
+    assert.are.equal(0, code)
+    assert.is_truthy(out:find("F(x) = f(g(h(x)))  with  h(x) = sin(x),  g(v) = v^2 + 1,  f(u) = sqrt(u)",
+                              1, true))
+    assert.is_truthy(out:find("= sin(x)*cos(x)/sqrt(sin(x)^2 + 1)", 1, true))
+  end)
+
+  it("says what is wrong", function ()
+    local out, code = run("(x^2", "2")
+    assert.are_not.equal(0, code)
+    assert.is_truthy(out:find("explain.lua: ", 1, true))
+    out, code = run("x", "two")
+    assert.is_truthy(out:find("explain.lua: X0 must be a number", 1, true))
+  end)
+end)
