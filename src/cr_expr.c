@@ -784,8 +784,6 @@ static const char *const opnames_tex[CR_NOPS] = {
 static void pushop (const cr_expr *E, Work *W, int n, int latex) {
   const Node *x = &E->n[n];
   int op = x->op, p = cr_ops[op].prec;
-  const char *L = latex ? "\\left(" : "(", *R = latex ? "\\right)" : ")";
-  (void)L;
   if (op == CR_OP_neg) {
     push(W, NULL, x->a, prec(E, x->a, latex) <= 3);
     push(W, "-", 0, 0);
@@ -825,7 +823,7 @@ static void pushop (const cr_expr *E, Work *W, int n, int latex) {
         break;
     }
     if (p == 0) {
-      push(W, R, 0, 0);
+      push(W, "\\right)", 0, 0);
       if (cr_ops[op].arity == 2) { push(W, NULL, x->b, 0); push(W, ", ", 0, 0); }
       push(W, NULL, x->a, 0);
       push(W, "\\left(", 0, 0);
