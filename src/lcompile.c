@@ -6,6 +6,7 @@
 #include "lauxlib.h"
 
 #include "cr_tape.h"
+#include "ldual.h"
 #include "lexpr.h"
 #include "lcompile.h"
 
@@ -253,11 +254,60 @@ static int comp_sample (lua_State *L) {
   return k + 1;
 }
 
-/* F(x) is the value, so a compiled function stands in for the original */
+/* out = x * y over m tags, both without a real part: the subset convolution */
+static void nilmul (int m, const double *x, const double *y, double *out) {
+  size_t n = (size_t)1 << m, S, T;
+  for (S = 0; S < n; S++) {
+    double acc = 0.0;
+    for (T = (S - 1) & S; T != 0; T = (T - 1) & S) acc += x[T] * y[S & ~T];
+    out[S] = acc;
+  }
+}
+
+/*
+** F(x) is the value, so a compiled function stands in for the original.  On a
+** dual a = a0 + h over m tags (h^(m+1) = 0), F(a) = sum_k f^(k)(a0) h^k / k!:
+** the taped derivatives up to order m give it exactly, so cr.derivative(F, x) works.
+*/
 static int comp_call (lua_State *L) {
   Compiled *C = checkcomp(L, 1);
-  double x = luaL_checknumber(L, 2);
-  lua_pushnumber(L, runtape(L, C, &x, 1)[0]);
+  Operand o;
+  const double *d;
+  double *pw, *tmp, fact = 1.0;
+  size_t n, j;
+  int k, res;
+  Dual *r;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    double x = lua_tonumber(L, 2);
+    lua_pushnumber(L, runtape(L, C, &x, 1)[0]);
+    return 1;
+  }
+  if (lua_type(L, 2) == LUA_TSTRING || !ldual_get(L, 2, &o))
+    return luaL_error(L, "bad argument #1 to 'Compiled' (number or dual expected, got %s)",
+                      luaL_typename(L, 2));
+  if (o.m > C->order)
+    return luaL_error(L, "compiled function: a dual over %d tags needs derivatives to order %d; "
+                      "compile with {order = %d}", o.m, o.m, o.m);
+  d = runtape(L, C, &o.c[0], 1);
+  r = ldual_new(L, o.m, o.tags);
+  res = lua_gettop(L);
+  ldual_get(L, 2, &o);  /* re-read: the coefficients live in the argument's userdata */
+  n = (size_t)1 << o.m;
+  pw = (double *)lua_newuserdatauv(L, 2 * n * sizeof(double), 0);
+  tmp = pw + n;
+  memcpy(pw, o.c, n * sizeof(double));
+  pw[0] = 0.0;
+  memset(r->c, 0, n * sizeof(double));
+  r->c[0] = d[0];
+  for (k = 1; k <= o.m; k++) {  /* pw = h^k */
+    fact *= k;
+    for (j = 1; j < n; j++) r->c[j] += d[k] / fact * pw[j];
+    if (k < o.m) {
+      nilmul(o.m, pw, o.c, tmp);
+      memcpy(pw, tmp, n * sizeof(double));
+    }
+  }
+  lua_settop(L, res);
   return 1;
 }
 

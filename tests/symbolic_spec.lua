@@ -448,6 +448,24 @@ describe("compiled functions", function ()
     assert.are.equal(1, select("#", G:eval(0.7)))
   end)
 
+  it("take duals, so cr.derivative works on a compiled function", function ()
+    local f = battery[34]
+    local F = cr.compile(f, {exact = true})
+    local F3 = cr.compile(f, {order = 3, exact = true})
+    for _, p in ipairs(points(5)) do
+      assert.are.equal(cr.derivative(f, p), (cr.derivative(F, p)))
+      for n = 2, 3 do
+        H.assert_close((cr.derivative(F3, p, n)), (cr.derivative(f, p, n)), 1e-11, 1e-12, "order " .. n)
+      end
+    end
+    local g = function (t) return t * cr.derivative(F3, t) end
+    H.assert_close((cr.derivative(g, 0.6)), (cr.derivative(function (t) return t * cr.derivative(f, t) end, 0.6)),
+                   1e-12, 0, "nested")
+    H.checkerr("compiled function: a dual over 2 tags needs derivatives to order 2; compile with {order = 2}",
+               cr.derivative, F, 0.5, 2)
+    H.checkerr("bad argument #1 to 'Compiled' (number or dual expected, got table)", F, {})
+  end)
+
   it("detect branching instead of recording one branch", function ()
     H.checkerr("compile: the function branches on its input (comparison of a traced value)",
                cr.compile, function (t) if t > 0 then return t end return -t end)
