@@ -200,6 +200,20 @@ static unsigned newepoch (cr_expr *E) {
   return E->epoch;
 }
 
+/* give memory back after a collection left the pool mostly empty */
+static void shrink (cr_expr *E, size_t nc) {
+  Node *nn = (Node *)realloc(E->n, nc * sizeof(Node));
+  unsigned *ns;
+  int *np;
+  if (nn == NULL) return;  /* keeping the larger block is fine */
+  E->n = nn;
+  ns = (unsigned *)realloc(E->stamp, nc * sizeof(unsigned));
+  if (ns != NULL) E->stamp = ns;
+  np = (int *)realloc(E->pos, nc * sizeof(int));
+  if (np != NULL) E->pos = np;
+  if (ns != NULL && np != NULL) E->cap = nc;
+}
+
 size_t cr_expr_collect (cr_expr *E) {
   unsigned ep = newepoch(E);
   int *stack;
@@ -221,6 +235,8 @@ size_t cr_expr_collect (cr_expr *E) {
   free(stack);
   E->freelist = CR_NONE;
   E->nlive = 0;
+  while (E->top > 0 && !(E->n[E->top - 1].live && E->stamp[E->top - 1] == ep))
+    E->top--;  /* dead nodes at the end are dropped, not listed as free */
   for (i = E->top; i-- > 0; ) {
     Node *x = &E->n[i];
     if (x->live && E->stamp[i] == ep) E->nlive++;
@@ -230,6 +246,7 @@ size_t cr_expr_collect (cr_expr *E) {
       E->freelist = (int)i;
     }
   }
+  if (E->cap > 4096 && E->top < E->cap / 4) shrink(E, E->top * 2 > 4096 ? E->top * 2 : 4096);
   rehash(E, E->nbucket);
   E->lastlive = E->nlive;
   return E->nlive;
