@@ -21,15 +21,16 @@ build = {
   modules = {
     ["chainrule.core"] = {
       sources = {
-        "src/cr_ops.c", "src/cr_dual.c",
-        "src/ldual.c", "src/lderiv.c", "src/lcore.c",
-        "src/cr_expr.c", "src/cr_tape.c", "src/lexpr.c", "src/lcompile.c",
+        "src/cr_ops.c", "src/cr_dual.c", "src/cr_tape.c",
+        "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c",
+        "src/cr_expr.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
       },
       libraries = {"m"},
       incdirs = {"src"},
     },
     ["chainrule"] = "lua/chainrule/init.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
+    ["chainrule.reverse"] = "lua/chainrule/reverse.lua",
     ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",
   },
 }

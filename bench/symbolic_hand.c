@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "cr_expr.h"
-#include "cr_tape.h"
+#include "cr_prog.h"
 
 static double now (void) {
   struct timespec ts;
@@ -74,14 +74,14 @@ static double best (void (*f) (const double *, size_t, double *, double *),
   return b;
 }
 
-static double tapetime (cr_tape *T, const double *xs, size_t n, double *v, double *d) {
+static double tapetime (cr_prog *T, const double *xs, size_t n, double *v, double *d) {
   double *outs[2], b = 1e30;
   int r;
   outs[0] = v;
   outs[1] = d;
   for (r = 0; r < 3; r++) {
     double t = now();
-    if (cr_tape_eval(T, xs, n, outs) != 0) return -1;
+    if (cr_prog_eval(T, xs, n, outs) != 0) return -1;
     t = now() - t;
     if (t < b) b = t;
   }
@@ -100,17 +100,17 @@ int main (int argc, char **argv) {
   for (i = 0; i < n; i++) xs[i] = 0.1 + 2.9 * (double)(i + 1) / (double)n;
   for (which = 0; which < 2; which++) {
     int y = which ? mixed_expr(E, x) : cubic_expr(E, x), outs[2];
-    cr_tape *T;
+    cr_prog *T;
     double th, tt;
     outs[0] = y;
     outs[1] = cr_expr_diff(E, y, x, CR_S_EXACT);
-    if (cr_tape_build(E, outs, 2, x, 1, &T, NULL) != CR_TAPE_OK) return 1;
+    if (cr_prog_build(E, outs, 2, x, 1, &T, NULL) != CR_PROG_OK) return 1;
     th = best(which ? mixed_hand : cubic_hand, xs, n, v, d);
     check += v[n / 2] + d[n / 2];
     tt = tapetime(T, xs, n, v, d);
     check -= v[n / 2] + d[n / 2];
-    printf("%s %.6f %.6f %lu\n", which ? "mixed" : "cubic", th, tt, (unsigned long)cr_tape_ninst(T));
-    cr_tape_free(T);
+    printf("%s %.6f %.6f %lu\n", which ? "mixed" : "cubic", th, tt, (unsigned long)cr_prog_ninst(T));
+    cr_prog_free(T);
   }
   printf("check %.3g\n", check);  /* hand and tape agree: near 0 */
   cr_expr_free(E);

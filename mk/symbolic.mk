@@ -1,5 +1,5 @@
 # symbolic expressions, compiled tapes and the hand-written C baseline of their benchmark
-CORE_SRC += src/cr_expr.c src/cr_tape.c
+CORE_SRC += src/cr_expr.c src/cr_prog.c
 BIND_SRC += src/lexpr.c src/lcompile.c
 EXTRA_BENCH += $(BUILD)/bench/symbolic_hand
 .DEFAULT_GOAL := all   # the rules below must not become the default goal
@@ -9,5 +9,5 @@ $(BUILD)/bench/symbolic_hand: bench/symbolic_hand.c $(patsubst src/%.c,$(BUILD)/
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -Isrc $< $(CORE_OBJ) -o $@ $(LDLIBS_CORE)
 
-# the tape's loops run over blocks of unknown length: let gcc vectorize them at -O2 too
-$(BUILD)/obj/cr_tape.o: CFLAGS += -fvect-cost-model=dynamic
+# the compiled program's loops run over blocks of unknown length: let gcc vectorize them at -O2 too
+$(BUILD)/obj/cr_prog.o: CFLAGS += -fvect-cost-model=dynamic

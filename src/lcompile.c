@@ -5,7 +5,7 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-#include "cr_tape.h"
+#include "cr_prog.h"
 #include "ldual.h"
 #include "lexpr.h"
 #include "lcompile.h"
@@ -13,7 +13,7 @@
 #define CR_COMPILED_TNAME "chainrule.Compiled"
 
 typedef struct Compiled {
-  cr_tape *T;
+  cr_prog *T;
   int order;   /* derivatives computed besides the value */
   int fast;
 } Compiled;
@@ -117,7 +117,7 @@ static Compiled *checkcomp (lua_State *L, int idx) {
   return (Compiled *)luaL_checkudata(L, idx, CR_COMPILED_TNAME);
 }
 
-/* core.tape(y, x, order, fast): y an Expr or number of the symbol x */
+/* core.prog(y, x, order, fast): y an Expr or number of the symbol x */
 static int l_tape (lua_State *L) {
   cr_expr *E = lexpr_pool(L);
   int y = lexpr_node(L, 1), x = lexpr_node(L, 2), outs[MAXORDER + 1], i, e, bad = CR_NONE;
@@ -140,11 +140,11 @@ static int l_tape (lua_State *L) {
   C->order = (int)order;
   C->fast = fast;
   luaL_setmetatable(L, CR_COMPILED_TNAME);
-  e = cr_tape_build(E, outs, (int)order + 1, x, fast, &C->T, &bad);
-  if (e == CR_TAPE_FREEVAR)
+  e = cr_prog_build(E, outs, (int)order + 1, x, fast, &C->T, &bad);
+  if (e == CR_PROG_FREEVAR)
     return luaL_error(L, "compile: the function depends on the free symbol '%s'",
                       cr_expr_varname(E, cr_expr_varid(E, bad)));
-  if (e != CR_TAPE_OK) return luaL_error(L, "not enough memory");
+  if (e != CR_PROG_OK) return luaL_error(L, "not enough memory");
   lua_pushvalue(L, 3);
   lua_setiuservalue(L, -2, 1);
   return 1;
@@ -152,7 +152,7 @@ static int l_tape (lua_State *L) {
 
 static int comp_gc (lua_State *L) {
   Compiled *C = checkcomp(L, 1);
-  cr_tape_free(C->T);
+  cr_prog_free(C->T);
   C->T = NULL;
   return 0;
 }
@@ -164,7 +164,7 @@ static double *runtape (lua_State *L, Compiled *C, const double *xs, size_t n) {
   double *res = (double *)lua_newuserdatauv(L, (n ? n : 1) * (size_t)k * sizeof(double), 0);
   if (C->T == NULL) luaL_error(L, "compiled function already closed");
   for (j = 0; j < k; j++) outs[j] = res + (size_t)j * n;
-  if (cr_tape_eval(C->T, xs, n, outs) != 0) luaL_error(L, "not enough memory");
+  if (cr_prog_eval(C->T, xs, n, outs) != 0) luaL_error(L, "not enough memory");
   return res;
 }
 
@@ -212,7 +212,7 @@ static int comp_eval (lua_State *L) {
       po[j] = out[j]->v;
     }
     if (C->T == NULL) return luaL_error(L, "compiled function already closed");
-    if (cr_tape_eval(C->T, xa->v, xa->n, po) != 0) return luaL_error(L, "not enough memory");
+    if (cr_prog_eval(C->T, xa->v, xa->n, po) != 0) return luaL_error(L, "not enough memory");
     return k;
   }
   if (lua_type(L, 2) == LUA_TTABLE) {
@@ -250,7 +250,7 @@ static int comp_sample (lua_State *L) {
   for (i = 0; i < n; i++) xs->v[i] = (n == 1) ? a : a + (b - a) * ((double)i / (double)(n - 1));
   for (j = 0; j < k; j++) { out = newarray(L, (size_t)n); po[j] = out->v; }
   if (C->T == NULL) return luaL_error(L, "compiled function already closed");
-  if (cr_tape_eval(C->T, xs->v, (size_t)n, po) != 0) return luaL_error(L, "not enough memory");
+  if (cr_prog_eval(C->T, xs->v, (size_t)n, po) != 0) return luaL_error(L, "not enough memory");
   return k + 1;
 }
 
@@ -313,7 +313,7 @@ static int comp_call (lua_State *L) {
 
 static int comp_size (lua_State *L) {
   Compiled *C = checkcomp(L, 1);
-  lua_pushinteger(L, C->T ? (lua_Integer)cr_tape_ninst(C->T) : 0);
+  lua_pushinteger(L, C->T ? (lua_Integer)cr_prog_ninst(C->T) : 0);
   return 1;
 }
 
@@ -364,7 +364,7 @@ static const luaL_Reg arrmethods[] = {
 };
 
 static const luaL_Reg funcs[] = {
-  {"tape", l_tape},
+  {"prog", l_tape},
   {"array", l_array},
   {NULL, NULL}
 };

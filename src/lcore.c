@@ -6,6 +6,7 @@
 #include "lderiv.h"
 #include "lexpr.h"
 #include "lcompile.h"
+#include "ltape.h"
 
 #if defined(__GNUC__)
 #define CR_EXPORT __attribute__((visibility("default")))
@@ -20,5 +21,6 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   lderiv_open(L);
   lexpr_open(L);
   lcompile_open(L);
+  ltape_open(L);
   return 1;
 }

@@ -75,6 +75,10 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   }
   lua_call(L, 1, 1);
   if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
+    if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
+      lua_pop(L, 1);
+      return first;
+    }
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
     luaL_error(L, "%s: function returned a %s, expected a number or dual",
@@ -93,7 +97,15 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   unsigned mask = 0, set = 0;
   int i, nrest = 0, present = 0;
   Dual *d;
-  ldual_getx(L, res, LDUAL_MT, &r);
+  if (!ldual_getx(L, res, LDUAL_MT, &r)) {  /* a Var (checked by seedcall): its own hook */
+    luaL_getmetafield(L, res, "__crcoef");
+    lua_pushvalue(L, res);
+    lua_pushinteger(L, (lua_Integer)first);
+    lua_pushinteger(L, n);
+    lua_pushinteger(L, k);
+    lua_call(L, 4, 1);
+    return;
+  }
   if (n == 1 && r.m == 1 && r.tags[0] == first) {  /* the plain first-order case */
     lua_pushnumber(L, r.c[k]);
     return;

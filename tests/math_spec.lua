@@ -196,6 +196,29 @@ describe("cr.math on plain numbers", function ()
   end)
 end)
 
+describe("Lua's compatibility math functions", function ()
+  -- present when Lua was built with LUA_COMPAT_MATHLIB, as Debian's lua5.4 is
+  local have = math.atan2 and math.log10 and math.pow and math.ldexp and math.frexp
+  it("take duals with the right derivatives, and give math's values on numbers", function ()
+    if not have then return pending("this Lua has no compatibility math functions") end
+    H.assert_close((cr.derivative(cm.log10, 2)), 1/(2*math.log(10)), 1e-15, 0, "log10'")
+    H.assert_close((cr.derivative(function (y) return cm.atan2(y, 2) end, 1)), 2/5, 1e-15, 0, "atan2'")
+    assert.are.equal(12, (cr.derivative(function (x) return cm.pow(x, 3) end, 2)))
+    assert.are.equal(16, (cr.derivative(function (x) return cm.ldexp(x, 4) end, 3)))
+    local mant, e = cm.frexp(cr.dual(12))
+    assert.are.equal(0.75, mant.value); assert.are.equal(1/16, mant.deriv); assert.are.equal(4, e)
+    for _, x in ipairs{0.3, 2, 100, -7.5} do
+      if x > 0 then assert.are.equal(math.log10(x), cm.log10(x)) end
+      assert.are.equal(math.atan2(x, 3), cm.atan2(x, 3))
+      assert.are.equal(math.pow(x, 2), cm.pow(x, 2))
+      assert.are.equal(math.ldexp(x, 3), cm.ldexp(x, 3))
+      assert.are.equal(select(2, math.frexp(x)), select(2, cm.frexp(x)))
+    end
+    H.checkerr("bad argument #2 to 'ldexp' (number has no integer representation)",
+      cm.ldexp, cr.dual(1), 1.5)
+  end)
+end)
+
 describe("conventions at non-differentiable points", function ()
   local function d (f, x) return (cr.derivative(f, x)) end
   it("abs'(0) = 0 and relu'(0) = 0", function ()

@@ -68,6 +68,15 @@ end
 
 M.math = require "chainrule.math"
 
+-- reverse mode: gradient, jacobian, hessian, hvp, check, and the param / Var object API
+do
+  local reverse = require "chainrule.reverse"
+  for _, k in ipairs{"gradient", "jacobian", "hessian", "hvp", "check", "param",
+                     "zero_grad", "no_grad", "tapelimit", "isvar"} do
+    M[k] = reverse[k]
+  end
+end
+
 -- symbolic expressions, compositions, the explainer and compiled functions
 require("chainrule.symbolic")(M)
 

@@ -5,6 +5,11 @@ local ops = core.ops
 local type, select, error, getmetatable = type, select, error, getmetatable
 local mathtype = math.type
 
+local function cr_value (x)  -- value of a dual or of another chainrule value
+  if core.isdual(x) then return core.value(x) end
+  return x.value
+end
+
 local M = {}
 
 -- start from a copy of math, so constants and integer helpers are the same
@@ -108,6 +113,38 @@ local function extremum (name, op)
 end
 M.max = extremum("max", ops.max)
 M.min = extremum("min", ops.min)
+
+-- Lua's compatibility functions, when this Lua has them (LUA_COMPAT_MATHLIB)
+if math.atan2 then M.atan2 = ops.atan2 end
+if math.log10 then M.log10 = ops.log10 end
+if math.pow then
+  function M.pow (x, y, ...)
+    if type(x) == "number" and type(y) == "number" then return math.pow(x, y, ...) end
+    argcheck("pow", 1, x, true)
+    argcheck("pow", 2, y, y ~= nil)
+    return x ^ y
+  end
+end
+if math.ldexp then
+  function M.ldexp (m, e, ...)
+    if type(m) == "number" then return math.ldexp(m, e, ...) end
+    argcheck("ldexp", 1, m, true)
+    local n = math.tointeger(e)
+    if not n then
+      error(("bad argument #2 to 'ldexp' (%s)"):format(type(e) == "number"
+        and "number has no integer representation" or "number expected, got " .. type(e)), 2)
+    end
+    return m * math.ldexp(1, n)  -- scaling by a power of two is exact
+  end
+end
+if math.frexp then
+  function M.frexp (x, ...)
+    if type(x) == "number" then return math.frexp(x, ...) end
+    argcheck("frexp", 1, x, true)
+    local _, e = math.frexp(cr_value(x))
+    return x * math.ldexp(1, -e), e
+  end
+end
 
 function M.deg (x)
   if type(x) == "number" then return math.deg(x) end

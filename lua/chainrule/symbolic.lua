@@ -325,6 +325,6 @@ return function (M)
       end
       error(msg, 2)
     end
-    return core.tape(y, x, math.tointeger(order), not opts.exact)
+    return core.prog(y, x, math.tointeger(order), not opts.exact)
   end
 end

@@ -7,7 +7,7 @@
 #include "cr_ops.h"
 #include "cr_dual.h"
 #include "cr_expr.h"
-#include "cr_tape.h"
+#include "cr_prog.h"
 
 static int passed = 0, failed = 0;
 
@@ -59,7 +59,7 @@ static void test_deep (cr_expr *E) {
   int x = cr_expr_var(E, "x"), e = x, d, i, outs[2];
   double vals[1] = {0.3}, v = 0.3, r, xs[3] = {0.3, 0.4, 0.5}, ov[3], od[3], *o[2];
   char *s;
-  cr_tape *T;
+  cr_prog *T;
   for (i = 0; i < 100000; i++) {
     e = cr_expr_apply(E, CR_OP_add, cr_expr_apply(E, CR_OP_sin, e, CR_NONE, CR_S_NONE),
                       K(E, 0.5), CR_S_NONE);
@@ -74,12 +74,12 @@ static void test_deep (cr_expr *E) {
   CHECK(d != CR_NONE, "deep chain differentiates");
   outs[0] = e;
   outs[1] = d;
-  CHECK(cr_tape_build(E, outs, 2, x, 1, &T, NULL) == CR_TAPE_OK, "deep chain tapes");
+  CHECK(cr_prog_build(E, outs, 2, x, 1, &T, NULL) == CR_PROG_OK, "deep chain tapes");
   o[0] = ov;
   o[1] = od;
-  CHECK(cr_tape_eval(T, xs, 3, o) == 0 && ov[0] == v, "deep tape value %g vs %g", ov[0], v);
+  CHECK(cr_prog_eval(T, xs, 3, o) == 0 && ov[0] == v, "deep tape value %g vs %g", ov[0], v);
   CHECK(cr_expr_eval(E, d, vals, &r) == 0 && r == od[0], "deep tape derivative %g vs %g", od[0], r);
-  cr_tape_free(T);
+  cr_prog_free(T);
   cr_expr_release(E, e);
 }
 
@@ -106,14 +106,14 @@ static void test_tape_vs_duals (cr_expr *E) {
                         cr_expr_apply(E, CR_OP_log, cr_expr_apply(E, CR_OP_add, x, K(E, 2), 0), 0, 0),
                         cr_expr_apply(E, CR_OP_pow, x, K(E, 3), 0), 0);
   double xs[4] = {0.5, 1.5, 2.5, 3.5}, v[4], d[4], *o[2];
-  cr_tape *T;
+  cr_prog *T;
   int i;
   outs[0] = y;
   outs[1] = cr_expr_diff(E, y, x, CR_S_EXACT);
-  CHECK(cr_tape_build(E, outs, 2, x, 0, &T, NULL) == CR_TAPE_OK, "tape builds");
+  CHECK(cr_prog_build(E, outs, 2, x, 0, &T, NULL) == CR_PROG_OK, "tape builds");
   o[0] = v;
   o[1] = d;
-  CHECK(cr_tape_eval(T, xs, 4, o) == 0, "tape runs");
+  CHECK(cr_prog_eval(T, xs, 4, o) == 0, "tape runs");
   for (i = 0; i < 4; i++) {
     double dx[2] = {xs[i], 1}, two[2] = {2, 0}, three[2] = {3, 0}, s[2], l[2], p[2], r[2];
     cr_dual_apply(NULL, CR_OP_add, 1, dx, two, s);
@@ -123,11 +123,11 @@ static void test_tape_vs_duals (cr_expr *E) {
     CHECK(v[i] == r[0] && d[i] == r[1], "tape at %g: %.17g %.17g vs duals %.17g %.17g",
           xs[i], v[i], d[i], r[0], r[1]);
   }
-  cr_tape_free(T);
+  cr_prog_free(T);
   {
     int bad = CR_NONE, yv = cr_expr_var(E, "y");
     outs[0] = cr_expr_apply(E, CR_OP_mul, x, yv, 0);
-    CHECK(cr_tape_build(E, outs, 1, x, 1, &T, &bad) == CR_TAPE_FREEVAR && bad == yv,
+    CHECK(cr_prog_build(E, outs, 1, x, 1, &T, &bad) == CR_PROG_FREEVAR && bad == yv,
           "a free variable is reported");
   }
 }
