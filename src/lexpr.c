@@ -89,9 +89,13 @@ static int operand (lua_State *L, int idx, const char *what) {
   }
   n = lexpr_node(L, idx);
   if (n != CR_NONE) return n;
-  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING
-      && strcmp(lua_tostring(L, -1), "chainrule.Dual") == 0)
-    luaL_error(L, "%s: cannot mix a dual number with a symbolic expression", what);
+  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+    if (strcmp(lua_tostring(L, -1), "chainrule.Dual") == 0)
+      luaL_error(L, "%s: cannot mix a dual number with a symbolic expression", what);
+    if (strncmp(lua_tostring(L, -1), "chainrule.", 10) == 0)  /* Var and other modes */
+      luaL_error(L, "%s: cannot mix a %s with a symbolic expression", what, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
   return luaL_error(L, "attempt to perform arithmetic on a %s value", tname(L, idx));
 }
 

@@ -145,6 +145,8 @@ describe("symbolic expressions", function ()
     H.checkerr("attempt to perform arithmetic on a table value", function () return x + {} end)
     H.checkerr("add: cannot mix a dual number with a symbolic expression",
                function () return cr.dual(1) + x end)
+    H.checkerr("mul: cannot mix a chainrule.Var with a symbolic expression",
+               function () return x * cr.param(2) end)
     assert.is_nil(x.value)
     H.checkerr("deriv: a symbolic expression has no derivative value", function () return x.deriv end)
     H.checkerr("bad argument #3 to 'diff' (order must be a non-negative integer, got 1.5)",
