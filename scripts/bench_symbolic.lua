@@ -65,13 +65,13 @@ local function ratio (a, b) return (a and b) and ("%.1fx"):format(a / b) or "n/a
 
 print(("symbolic: value and derivative at %d points (ns per point; ratios from this run)"):format(N))
 print("| function | per-point cr.derivative | compiled, arrays | compiled, new arrays"
-      .. " | compiled, Lua tables | tape from C | hand-written C -O2 | duals / compiled"
-      .. " | compiled / hand C | tape / hand C |")
+      .. " | compiled, Lua tables | program from C | hand-written C -O2 | duals / compiled"
+      .. " | compiled / hand C | program / hand C |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for _, r in ipairs(rows) do
   print(("| %s (%d instructions) | %s | %s | %s | %s | %s | %s | %s | %s | %s |"):format(
     r.label, r.ninst, ns(r.dual), ns(r.arr), ns(r.new), ns(r.tab), ns(r.tape), ns(r.hand),
     ratio(r.dual, r.arr), ratio(r.arr, r.hand), ratio(r.tape, r.hand)))
 end
-print(("compile time (trace, derivative, tape): %.0f us and %.0f us"):format(
+print(("compile time (trace, derivative, program): %.0f us and %.0f us"):format(
   rows[1].comp * 1e6, rows[2].comp * 1e6))
