@@ -23,6 +23,7 @@ build = {
       sources = {
         "src/cr_ops.c", "src/cr_dual.c", "src/cr_tape.c",
         "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c",
+        "src/cr_expr.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
       },
       libraries = {"m"},
       incdirs = {"src"},
@@ -30,5 +31,6 @@ build = {
     ["chainrule"] = "lua/chainrule/init.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
     ["chainrule.reverse"] = "lua/chainrule/reverse.lua",
+    ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",
   },
 }

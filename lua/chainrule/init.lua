@@ -77,4 +77,7 @@ do
   end
 end
 
+-- symbolic expressions, compositions, the explainer and compiled functions
+require("chainrule.symbolic")(M)
+
 return M
