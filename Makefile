@@ -33,7 +33,9 @@ FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
 
-# pieces added by other parts of the project (viewer, tape, expressions)
+# pieces added by other parts of the project (viewer, tape, expressions);
+# a rule in a fragment must not become the default goal
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
 CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))

@@ -2,7 +2,6 @@
 CORE_SRC += src/cr_expr.c src/cr_print.c src/cr_prog.c
 BIND_SRC += src/lexpr.c src/lcompile.c
 EXTRA_BENCH += $(BUILD)/bench/symbolic_hand
-.DEFAULT_GOAL := all   # the rules below must not become the default goal
 
 # prerequisites expand now, before the Makefile defines CORE_OBJ: spell the objects out
 $(BUILD)/bench/symbolic_hand: bench/symbolic_hand.c $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
