@@ -1,0 +1,402 @@
+/* cp_main.c: chainplot's command line and event loop; SDL events become cp_app actions */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "SDL.h"
+#include "SDL_image.h"
+
+#include "cp_app.h"
+#include "cp_render.h"
+
+typedef struct Opts {
+  const char *script, *output, *font, *shotdir;
+  int w, h, trust, bench, nocursor;
+  double x0, scale;
+  int hasx0;
+  size_t memory;
+  long budget;
+} Opts;
+
+static const char usage[] =
+  "usage: chainplot [options] script.lua\n"
+  "\n"
+  "Shows a composition h = f(g(x)), its pieces and h'(x) = f'(g(x)) * g'(x) in linked panels.\n"
+  "\n"
+  "options:\n"
+  "  --output FILE    render off-screen to a PNG instead of opening a window\n"
+  "  --size WxH       output or window size in pixels (default 1600x1000, window 1280x800)\n"
+  "  --x0 X           cursor position (default: three quarters across the x view);\n"
+  "                   --x0 none hides the cursor\n"
+  "  --scale S        size of text and lines relative to 1 (off-screen; default 1)\n"
+  "  --font SPEC      a font file or fontconfig pattern (default: DejaVu Sans)\n"
+  "  --trust          run the script without the sandbox (io, os, C modules allowed)\n"
+  "  --memory MB      memory limit of the script (default 256)\n"
+  "  --budget M       instruction budget per frame in millions (default 50)\n"
+  "  --shot-dir DIR   where the s key saves screenshots (default: current directory)\n"
+  "  --bench N        render N frames off-screen (resampling each), print timings\n"
+  "  --help           this text\n"
+  "\n"
+  "keys and mouse in the window:\n"
+  "  mouse move, left/right arrows   move the linked cursor x0 (shift: bigger steps)\n"
+  "  wheel                           zoom at the mouse; shift: x only, ctrl: y only\n"
+  "  drag                            pan the panel under the mouse\n"
+  "  shift + drag                    zoom to a box\n"
+  "  drag a slider                   change a parameter\n"
+  "  r  reset the view      a  fit y to the visible curves\n"
+  "  s  save a PNG screenshot and print its path\n"
+  "  n / p  next / previous script in the same folder\n"
+  "  h / ?  help overlay    q / Esc  quit\n"
+  "\n"
+  "The script is reloaded when its file changes; errors are shown in the window.\n"
+  "Without a display chainplot renders to a PNG and prints its path.\n";
+
+static int die (const char *msg, const char *arg) {
+  fprintf(stderr, "chainplot: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+  return 2;
+}
+
+static int parse (int argc, char **argv, Opts *o) {
+  int i;
+  memset(o, 0, sizeof *o);
+  o->memory = 256;
+  o->budget = 50;
+  o->scale = 1;
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    char *end;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage, stdout);
+      exit(0);
+    } else if (strcmp(a, "--trust") == 0) o->trust = 1;
+    else if (a[0] == '-' && a[1] == '-' && !v) return die("option needs a value", a);
+    else if (strcmp(a, "--output") == 0) o->output = argv[++i];
+    else if (strcmp(a, "--font") == 0) o->font = argv[++i];
+    else if (strcmp(a, "--shot-dir") == 0) o->shotdir = argv[++i];
+    else if (strcmp(a, "--size") == 0) {
+      if (sscanf(v, "%dx%d", &o->w, &o->h) != 2 || o->w < 64 || o->h < 64 || o->w > 16384
+          || o->h > 16384)
+        return die("--size wants WxH, each 64 to 16384", v);
+      i++;
+    } else if (strcmp(a, "--x0") == 0) {
+      if (strcmp(v, "none") == 0) o->nocursor = 1;
+      else {
+        o->x0 = strtod(v, &end);
+        if (*end || end == v || !isfinite(o->x0)) return die("--x0 wants a number or none", v);
+        o->hasx0 = 1;
+      }
+      i++;
+    } else if (strcmp(a, "--scale") == 0) {
+      o->scale = strtod(v, &end);
+      if (*end || !(o->scale >= 0.25 && o->scale <= 8)) return die("--scale wants 0.25 to 8", v);
+      i++;
+    } else if (strcmp(a, "--memory") == 0) {
+      long m = strtol(v, &end, 10);
+      if (*end || m < 8 || m > 65536) return die("--memory wants megabytes, 8 to 65536", v);
+      o->memory = (size_t)m;
+      i++;
+    } else if (strcmp(a, "--budget") == 0) {
+      long m = strtol(v, &end, 10);
+      if (*end || m < 1 || m > 100000) return die("--budget wants millions, 1 to 100000", v);
+      o->budget = m;
+      i++;
+    } else if (strcmp(a, "--bench") == 0) {
+      o->bench = atoi(v);
+      if (o->bench < 1) return die("--bench wants a positive count", v);
+      i++;
+    } else if (a[0] == '-' && a[1]) return die("unknown option (try --help)", a);
+    else if (o->script) return die("only one script, got another", a);
+    else o->script = a;
+  }
+  if (!o->script) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  return 0;
+}
+
+static double now (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void basename_noext (const char *path, char *out, size_t n) {
+  const char *b = strrchr(path, '/');
+  char *dot;
+  snprintf(out, n, "%s", b ? b + 1 : path);
+  if ((dot = strrchr(out, '.')) != NULL) *dot = 0;
+}
+
+static cp_app *start (const Opts *o, double t0) {
+  cp_app *A = cp_app_new(o->trust, o->memory << 20, o->budget * 1000000L);
+  if (!A) {
+    fprintf(stderr, "chainplot: cannot start Lua (out of memory)\n");
+    return NULL;
+  }
+  if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
+  if (o->hasx0) cp_app_setcursor(A, o->x0);
+  A->cursor = !o->nocursor;
+  (void)t0;
+  return A;
+}
+
+static int export (const Opts *o, const char *png, double t0) {
+  char err[512];
+  int w = o->w ? o->w : 1600, h = o->h ? o->h : 1000, rc = 0;
+  cp_app *A = start(o, t0);
+  if (!A) return 1;
+  if (o->bench) {
+    double *ft = malloc(sizeof(double) * (size_t)o->bench), first = 0;
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    cp_renderer *R = r ? cp_renderer_new(r, o->font, (float)o->scale) : NULL;
+    int i, j;
+    if (!ft || !R) return die("bench setup failed", SDL_GetError());
+    for (i = 0; i < o->bench; i++) {
+      double s = now();
+      A->dirty = 1;
+      A->F.scale = (float)o->scale;
+      cp_app_update(A, w, h);
+      cp_render(R, &A->F);
+      SDL_RenderPresent(r);
+      ft[i] = now() - s;
+      if (i == 0) first = now() - t0;
+    }
+    for (i = 1; i < o->bench; i++)  /* insertion sort for the median */
+      for (j = i; j > 0 && ft[j - 1] > ft[j]; j--) {
+        double t = ft[j];
+        ft[j] = ft[j - 1];
+        ft[j - 1] = t;
+      }
+    printf("frames %d  median_ms %.3f  min_ms %.3f  first_frame_ms %.1f  samples %lld\n",
+           o->bench, ft[o->bench / 2] * 1e3, ft[0] * 1e3, first * 1e3, A->samples);
+    cp_renderer_free(R);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(surf);
+    free(ft);
+  }
+  if (png) {
+    if (cp_app_export(A, o->font, w, h, (float)o->scale, png, err, sizeof err) != 0) {
+      fprintf(stderr, "chainplot: %s\n", err);
+      rc = 1;
+    } else if (A->F.error[0]) {
+      fprintf(stderr, "chainplot: %s\n", A->F.error);
+      rc = 1;
+    }
+  }
+  cp_app_free(A);
+  return rc;
+}
+
+static void screenshot (cp_app *A, SDL_Renderer *r, const char *dir, int *count) {
+  char name[256], path[1400];
+  static char msg[1500];
+  int w, h;
+  SDL_Surface *s;
+  SDL_GetRendererOutputSize(r, &w, &h);
+  s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+  if (!s) return;
+  basename_noext(A->path, name, sizeof name);
+  do {
+    snprintf(path, sizeof path, "%s/chainplot-%s-%d.png", dir ? dir : ".", name, ++*count);
+  } while (fopen(path, "rb") ? (fclose(fopen(path, "rb")), 1) : 0);
+  if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0
+      && IMG_SavePNG(s, path) == 0) {
+    printf("%s\n", path);
+    fflush(stdout);
+    snprintf(msg, sizeof msg, "saved %s", path);
+    memcpy(A->F.status, msg, sizeof A->F.status - 1);
+    A->F.status[sizeof A->F.status - 1] = 0;
+  } else
+    fprintf(stderr, "chainplot: screenshot failed: %s\n", SDL_GetError());
+  SDL_FreeSurface(s);
+}
+
+typedef struct Mouse {
+  int mode;          /* 0 idle, 1 pan, 2 box, 3 slider */
+  int panel, slider;
+  float x, y, sx, sy;
+} Mouse;
+
+static int window (const Opts *o, double t0) {
+  SDL_Window *win;
+  SDL_Renderer *r;
+  cp_renderer *R = NULL;
+  cp_app *A;
+  Mouse m;
+  float scale = 0;
+  int running = 1, redraw = 1, shots = 0, shown = 0, want_shot = 0;
+  Uint32 lastpoll = 0;
+  win = SDL_CreateWindow("chainplot", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                         o->w ? o->w : 1280, o->h ? o->h : 800,
+                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
+  if (!win) return -1;
+  r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
+  if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+  if (!r) {
+    SDL_DestroyWindow(win);
+    return -1;
+  }
+  if (!(A = start(o, t0))) {
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(win);
+    return 1;
+  }
+  memset(&m, 0, sizeof m);
+  while (running) {
+    SDL_Event ev;
+    int ww, wh, ow, oh;
+    SDL_GetWindowSize(win, &ww, &wh);
+    SDL_GetRendererOutputSize(r, &ow, &oh);
+    if (ww > 0 && (float)ow / ww != scale) {  /* high DPI: everything is sized from here */
+      scale = (float)ow / ww;
+      cp_renderer_free(R);
+      R = cp_renderer_new(r, o->font, scale);
+      A->F.scale = scale;
+      A->dirty = 1;
+    }
+    if (redraw && R) {
+      cp_app_update(A, ow, oh);
+      cp_render(R, &A->F);
+      if (want_shot) {
+        screenshot(A, r, o->shotdir, &shots);
+        want_shot = 0;
+        cp_render(R, &A->F);
+      }
+      SDL_RenderPresent(r);
+      if (!shown) {  /* show the window only once it has something in it */
+        SDL_ShowWindow(win);
+        shown = 1;
+      }
+      redraw = 0;
+    }
+    if (!SDL_WaitEventTimeout(&ev, 100)) ev.type = 0;
+    do {
+      float mx, my;
+      SDL_Keymod mod = SDL_GetModState();
+      switch (ev.type) {
+      case SDL_QUIT:
+        running = 0;
+        break;
+      case SDL_WINDOWEVENT:
+        redraw = 1;
+        break;
+      case SDL_TEXTINPUT:
+        if (strcmp(ev.text.text, "?") == 0) {
+          A->F.help = !A->F.help;
+          redraw = 1;
+        }
+        break;
+      case SDL_KEYDOWN: {
+        double step = (A->x1 - A->x0) * (mod & KMOD_SHIFT ? 0.1 : 0.01);
+        redraw = 1;
+        switch (ev.key.keysym.sym) {
+        case SDLK_q: case SDLK_ESCAPE: running = 0; break;
+        case SDLK_h: A->F.help = !A->F.help; break;
+        case SDLK_r: cp_app_reset(A); break;
+        case SDLK_a: cp_app_fity(A); break;
+        case SDLK_s: want_shot = 1; break;
+        case SDLK_n: cp_app_step(A, 1); break;
+        case SDLK_p: cp_app_step(A, -1); break;
+        case SDLK_LEFT: cp_app_setcursor(A, A->cx - step); break;
+        case SDLK_RIGHT: cp_app_setcursor(A, A->cx + step); break;
+        default: redraw = 0;
+        }
+        break;
+      }
+      case SDL_MOUSEWHEEL: {
+        int x, y, axes = mod & KMOD_SHIFT ? 1 : mod & KMOD_CTRL ? 2 : 3;
+        double f = pow(0.85, ev.wheel.preciseY != 0 ? ev.wheel.preciseY : ev.wheel.y);
+        SDL_GetMouseState(&x, &y);
+        cp_app_zoom(A, x * scale, y * scale, f, axes);
+        redraw = 1;
+        break;
+      }
+      case SDL_MOUSEBUTTONDOWN:
+        if (ev.button.button != SDL_BUTTON_LEFT) break;
+        mx = ev.button.x * scale;
+        my = ev.button.y * scale;
+        m.sx = m.x = mx;
+        m.sy = m.y = my;
+        if ((m.slider = cp_app_sliderat(A, mx, my)) >= 0) {
+          m.mode = 3;
+          cp_app_slide(A, m.slider, mx);
+        } else if ((m.panel = cp_app_panelat(A, mx, my)) >= 0)
+          m.mode = mod & KMOD_SHIFT ? 2 : 1;
+        redraw = 1;
+        break;
+      case SDL_MOUSEBUTTONUP:
+        if (ev.button.button != SDL_BUTTON_LEFT) break;
+        if (m.mode == 2) {
+          cp_app_boxzoom(A, m.panel, A->F.boxr);
+          A->F.box = 0;
+        }
+        m.mode = 0;
+        redraw = 1;
+        break;
+      case SDL_MOUSEMOTION:
+        mx = ev.motion.x * scale;
+        my = ev.motion.y * scale;
+        if (m.mode == 1) cp_app_pan(A, m.panel, mx - m.x, my - m.y);
+        else if (m.mode == 3) cp_app_slide(A, m.slider, mx);
+        else if (m.mode == 2) {
+          A->F.box = 1;
+          A->F.boxr.x = fminf(mx, m.sx);
+          A->F.boxr.y = fminf(my, m.sy);
+          A->F.boxr.w = fabsf(mx - m.sx);
+          A->F.boxr.h = fabsf(my - m.sy);
+        } else cp_app_hover(A, mx, my);
+        m.x = mx;
+        m.y = my;
+        redraw = 1;
+        break;
+      default:
+        break;
+      }
+    } while (running && SDL_PollEvent(&ev));
+    if (SDL_GetTicks() - lastpoll > 300) {
+      lastpoll = SDL_GetTicks();
+      if (cp_app_poll(A)) {
+        if (A->loaderr[0]) fprintf(stderr, "chainplot: %s\n", A->loaderr);
+        redraw = 1;
+      }
+    }
+  }
+  cp_renderer_free(R);
+  cp_app_free(A);
+  SDL_DestroyRenderer(r);
+  SDL_DestroyWindow(win);
+  return 0;
+}
+
+int main (int argc, char **argv) {
+  Opts o;
+  double t0 = now();
+  int rc = parse(argc, argv, &o);
+  const char *disp = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+  if (rc) return rc;
+  if (o.output || o.bench) {
+    rc = export(&o, o.output, t0);
+  } else if ((!disp || !*disp) && (!wl || !*wl) && !getenv("SDL_VIDEODRIVER")) {
+    rc = -1;
+    SDL_SetError("neither DISPLAY nor WAYLAND_DISPLAY is set");
+  } else if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+    rc = -1;
+  } else {
+    rc = window(&o, t0);
+  }
+  if (rc < 0) {  /* no display: still show the user something */
+    char name[256], png[400];
+    fprintf(stderr, "chainplot: no display (%s); rendering to a PNG instead\n", SDL_GetError());
+    basename_noext(o.script, name, sizeof name);
+    snprintf(png, sizeof png, "chainplot-%s.png", name);
+    rc = export(&o, png, t0);
+    if (rc == 0) printf("%s\n", png);
+  }
+  IMG_Quit();
+  SDL_Quit();
+  return rc;
+}
