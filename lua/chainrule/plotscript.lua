@@ -6,6 +6,7 @@ local type, pairs, ipairs, error, tostring, select = type, pairs, ipairs, error,
 local getmetatable, setmetatable, load, pcall = getmetatable, setmetatable, load, pcall
 local derivative, isdual, dvalue = core.derivative, core.isdual, core.value
 local fmt = string.format
+local huge = math.huge
 
 local M = {}
 
@@ -178,7 +179,7 @@ local palette = {
 local C_H, C_DH, C_D2 = {44, 160, 44}, {214, 39, 40}, {148, 103, 189}
 
 local function light (c)
-  return {(c[1] + 2 * 255) // 3, (c[2] + 2 * 255) // 3, (c[3] + 2 * 255) // 3}
+  return {(c[1] + 255) // 2, (c[2] + 255) // 2, (c[3] + 255) // 2}
 end
 
 local function linkcolors (n)
@@ -224,7 +225,9 @@ function M.model (spec, path)
     end
   end
   local function valuefn (fn) return function (t) return num(fn(t)) end end
-  local function derivfn (fn, n) return function (t) return (derivative(fn, t, n)) end end
+  -- a derivative where the function itself is undefined (log of a negative) is not drawn
+  local function defined (d, v) if v == v and v ~= huge and v ~= -huge then return d end return 0 / 0 end
+  local function derivfn (fn, n) return function (t) return defined(derivative(fn, t, n)) end end
 
   if spec.f then
     local F = piece(spec.f, "f")
@@ -237,6 +240,7 @@ function M.model (spec, path)
     }
     function model.cursor (x)
       local d = core.derivatives(F, x, 3)
+      for i = 2, 4 do d[i] = defined(d[i], d[1]) end
       local v = {x = x, f = d[1], df = d[2], d2f = d[3], d3f = d[4]}
       return {{t = x, marks = {{y = d[1], slope = d[2]}}},
               {t = x, marks = {{y = d[2], slope = d[3]}}},
@@ -269,17 +273,18 @@ function M.model (spec, path)
     if k > 1 then p.shade = valuefn(U[k - 1]) end
     panels[k] = p
   end
-  local hname = n == 2 and "f(g(x))" or fmt("%s(...%s(x))", fname[n], fname[1])
-  panels[n + 1] = {title = "h(x) = " .. hname .. ((labels.composite or spec.title) and
-                     (" = " .. (labels.composite or spec.title):gsub("^h%(x%) = ", "")) or ""),
+  local hname = fname[1] .. "(x)"
+  for k = 2, n do hname = fname[k] .. "(" .. hname .. ")" end
+  local hlabel = labels.composite or (spec.title and spec.title:match("^h%(x%) = (.*)$"))
+  panels[n + 1] = {title = "h(x) = " .. hname .. (hlabel and (" = " .. hlabel) or ""),
                    axis = "x", curves = {{label = "h(x)", color = C_H, fn = valuefn(H)}}}
   local dcurves = {{label = "h'(x)", color = C_DH, fn = derivfn(H, 1)}}
   local prod = {}
   for k = n, 1, -1 do
     local link, prev = L[k], U[k - 1]
-    local lbl = k == 1 and fname[1] .. "'(x)" or fmt("%s'(%s)", fname[k], k == 2 and fname[1] .. "(x)" or var[k])
+    local lbl = k == 1 and fname[1] .. "'(x)" or fmt("%s'(%s)", fname[k], n == 2 and "g(x)" or var[k])
     dcurves[#dcurves + 1] = {label = lbl, color = light(cols[k]), light = true,
-                             fn = function (x) return (derivative(link, prev(x))) end}
+                             fn = function (x) return defined(derivative(link, prev(x))) end}
     prod[#prod + 1] = lbl
   end
   panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves}
@@ -289,6 +294,8 @@ function M.model (spec, path)
     local u, d = {[0] = x}, {}
     for k = 1, n do d[k], u[k] = derivative(L[k], u[k - 1]) end
     local dh, h = derivative(H, x)
+    dh = defined(dh, h)
+    for k = 1, n do d[k] = defined(d[k], u[k]) end
     local out = {}
     for k = 1, n do out[k] = {t = u[k - 1], marks = {{y = u[k], slope = d[k]}}} end
     out[n + 1] = {t = x, marks = {{y = h, slope = dh}}}

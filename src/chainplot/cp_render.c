@@ -446,19 +446,24 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
   flush(R);
 }
 
+/* a legend box in the top right corner of the plot, when a panel has several curves */
 static void drawlegend (cp_renderer *R, const cp_panel *p) {
-  float s = R->s, x = p->outer.x + p->outer.w - 10 * s, y = p->outer.y + 15 * s;
+  float s = R->s, lh = 18 * s, w = 0, x, y;
+  cp_rect box;
   int i;
   if (p->ncurves < 2) return;
-  for (i = p->ncurves - 1; i >= 0; i--) {
+  for (i = 0; i < p->ncurves; i++) w = fmaxf(w, textw(R, p->curves[i].label, F_SMALL));
+  box = rect(p->plot.x + p->plot.w - w - 44 * s, p->plot.y + 6 * s, w + 38 * s,
+             lh * p->ncurves + 8 * s);
+  fillrect(R, box, (cp_color){255, 255, 255, 225});
+  strokerect(R, box, C_BORDER);
+  for (i = 0; i < p->ncurves; i++) {
     const cp_curve *c = &p->curves[i];
-    float w = textw(R, c->label, F_SMALL);
-    x -= w;
-    text(R, c->label, F_SMALL, C_TEXT, x, y, 0, 1);
-    x -= 22 * s;
+    x = box.x + 8 * s;
+    y = box.y + 4 * s + lh * (i + 0.5f);
     seg(R, x, y, x + 16 * s, y, (c->light ? 1.7f : 2.4f) * s, c->color);
     flush(R);
-    x -= 12 * s;
+    text(R, c->label, F_SMALL, C_TEXT, x + 22 * s, y, 0, 1);
   }
 }
 
@@ -468,7 +473,6 @@ static void drawpanel (cp_renderer *R, const cp_panel *p) {
   fillrect(R, p->outer, C_PANEL);
   strokerect(R, p->outer, C_BORDER);
   text(R, p->title, F_TITLE, C_TEXT, p->outer.x + 10 * s, p->outer.y + 15 * s, 0, 1);
-  drawlegend(R, p);
   if (!(p->t1 > p->t0) || !(p->y1 > p->y0)) return;
   drawaxes(R, p);
   setclip(R, &p->plot);
@@ -481,6 +485,7 @@ static void drawpanel (cp_renderer *R, const cp_panel *p) {
     SDL_RenderDrawLineF(R->r, b, p->plot.y, b, p->plot.y + p->plot.h);
   }
   for (i = p->ncurves - 1; i >= 0; i--) drawcurve(R, p, &p->curves[i]);
+  drawlegend(R, p);
   if (p->cursor) drawcursor(R, p);
   setclip(R, NULL);
   strokerect(R, p->plot, C_BORDER);
@@ -564,7 +569,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   color(R, C_BORDER);
   SDL_RenderDrawLineF(R->r, 0, F->footer.y, (float)ow, F->footer.y);
   drawsliders(R, F);
-  text(R, F->readout, F_NORMAL, C_TEXT, 12 * s, F->footer.y + F->footer.h - 17 * s, 0, 1);
+  text(R, F->readout, F_TITLE, C_TEXT, 12 * s, F->footer.y + F->footer.h - 17 * s, 0, 1);
   if (F->box) {
     fillrect(R, F->boxr, (cp_color){31, 119, 180, 40});
     strokerect(R, F->boxr, (cp_color){31, 119, 180, 200});

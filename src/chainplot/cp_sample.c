@@ -131,7 +131,7 @@ static int cmpd (const void *a, const void *b) {
 
 int cp_range_robust (cp_series *const *s, int ns, double *lo, double *hi) {
   int i, j, n = 0, total = 0;
-  double *v, qlo, qhi, mn, mx, span;
+  double *v, qlo, qhi, q1, q3, mn, mx, span;
   for (i = 0; i < ns; i++) total += s[i]->n;
   if (total == 0 || !(v = malloc((size_t)total * sizeof *v))) return 0;
   for (i = 0; i < ns; i++)
@@ -144,13 +144,13 @@ int cp_range_robust (cp_series *const *s, int ns, double *lo, double *hi) {
   qsort(v, (size_t)n, sizeof *v, cmpd);
   mn = v[0];
   mx = v[n - 1];
-  qlo = v[(int)floor(0.02 * (n - 1))];
-  qhi = v[(int)ceil(0.98 * (n - 1))];
+  q1 = v[(int)floor(0.25 * (n - 1))];
+  q3 = v[(int)ceil(0.75 * (n - 1))];
   free(v);
-  span = qhi - qlo;
-  /* keep the true extremes unless they are far out (an asymptote) */
-  if (mn >= qlo - 0.5 * span) qlo = mn;
-  if (mx <= qhi + 0.5 * span) qhi = mx;
+  /* the middle half decides; extremes further out than 6 interquartile ranges are poles */
+  span = q3 - q1;
+  qlo = fmax(mn, q1 - 6 * span);
+  qhi = fmin(mx, q3 + 6 * span);
   span = qhi - qlo;
   if (span <= 1e-12 * fmax(fabs(qlo), fabs(qhi)) || span == 0) {
     double m = fabs(qlo) > 0 ? 0.1 * fabs(qlo) : 1;

@@ -35,8 +35,8 @@ int cp_sample_refine (const cp_sampler *S, const cp_series *in, cp_series *out);
 int cp_sample (const cp_sampler *S, cp_series *tmp, cp_series *out);
 
 /*
-** A y range that ignores infinities and asymptotes: the 2%..98% quantiles of the finite values
-** of all series, widened to the true extremes when those are not far out, plus a margin.
+** A y range that ignores infinities and asymptotes: the finite values of all series from
+** min to max, but no further than 6 interquartile ranges beyond the quartiles, plus 8%.
 ** Returns 0 when there was no finite value (range left unchanged).
 */
 int cp_range_robust (cp_series *const *s, int ns, double *lo, double *hi);
