@@ -67,7 +67,8 @@ static TTF_Font *openfont (const char *spec, const char *style, int px) {
   TTF_Font *f = NULL;
   char pattern[512], *path;
   FILE *fp;
-  if (spec && (fp = fopen(spec, "rb")) != NULL) {  /* a file name */
+  if (spec && (strchr(spec, '/') || strstr(spec, ".ttf") || strstr(spec, ".otf"))) {
+    if (!(fp = fopen(spec, "rb"))) return NULL;  /* a file name that is not there: no font */
     fclose(fp);
     return TTF_OpenFont(spec, px);
   }

@@ -129,28 +129,38 @@ static int cmpd (const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-int cp_range_robust (cp_series *const *s, int ns, double *lo, double *hi) {
-  int i, j, n = 0, total = 0;
-  double *v, qlo, qhi, q1, q3, mn, mx, span;
-  for (i = 0; i < ns; i++) total += s[i]->n;
-  if (total == 0 || !(v = malloc((size_t)total * sizeof *v))) return 0;
-  for (i = 0; i < ns; i++)
-    for (j = 0; j < s[i]->n; j++)
-      if (isfinite(s[i]->y[j])) v[n++] = s[i]->y[j];
+/* the robust range of one series; 0 when it has no finite value */
+static int range1 (const cp_series *s, double *lo, double *hi) {
+  int j, n = 0;
+  double *v, q1, q3, iqr;
+  if (s->n == 0 || !(v = malloc((size_t)s->n * sizeof *v))) return 0;
+  for (j = 0; j < s->n; j++)
+    if (isfinite(s->y[j])) v[n++] = s->y[j];
   if (n == 0) {
     free(v);
     return 0;
   }
   qsort(v, (size_t)n, sizeof *v, cmpd);
-  mn = v[0];
-  mx = v[n - 1];
   q1 = v[(int)floor(0.25 * (n - 1))];
   q3 = v[(int)ceil(0.75 * (n - 1))];
+  iqr = q3 - q1;
+  /* the middle half decides; values further out than 6 interquartile ranges are poles */
+  *lo = fmax(v[0], q1 - 6 * iqr);
+  *hi = fmin(v[n - 1], q3 + 6 * iqr);
   free(v);
-  /* the middle half decides; extremes further out than 6 interquartile ranges are poles */
-  span = q3 - q1;
-  qlo = fmax(mn, q1 - 6 * span);
-  qhi = fmin(mx, q3 + 6 * span);
+  return 1;
+}
+
+int cp_range_robust (cp_series *const *s, int ns, double *lo, double *hi) {
+  int i, any = 0;
+  double qlo = 0, qhi = 0, a, b, span;
+  for (i = 0; i < ns; i++)  /* each curve on its own: a flat factor must not squeeze h' */
+    if (range1(s[i], &a, &b)) {
+      qlo = any ? fmin(qlo, a) : a;
+      qhi = any ? fmax(qhi, b) : b;
+      any = 1;
+    }
+  if (!any) return 0;
   span = qhi - qlo;
   if (span <= 1e-12 * fmax(fabs(qlo), fabs(qhi)) || span == 0) {
     double m = fabs(qlo) > 0 ? 0.1 * fabs(qlo) : 1;
