@@ -61,15 +61,18 @@ void cp_app_reset (cp_app *A) {
   A->dirty = 1;
 }
 
-static int load (cp_app *A, const char *path, int keepview) {
-  char title[200];
+static int load (cp_app *A, const char *file, int keepview) {
+  char title[200], path[sizeof A->path];
   int same;
+  snprintf(path, sizeof path, "%s", file);  /* file may be A->path itself */
   A->mtime = filetime(path);
   if (cp_script_load(A->S, path) != 0) {
     snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
     showerror(A);
     if (!cp_script_loaded(A->S)) {
-      snprintf(A->F.title, sizeof A->F.title, "%s", path);
+      size_t n = strlen(path) < sizeof A->F.title - 1 ? strlen(path) : sizeof A->F.title - 1;
+      memcpy(A->F.title, path, n);
+      A->F.title[n] = 0;
       A->F.npanels = 0;
     }
     snprintf(A->path, sizeof A->path, "%s", path);
