@@ -123,6 +123,28 @@ static double now (void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static void sortd (double *v, int n) {
+  int i, j;
+  for (i = 1; i < n; i++)
+    for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+      double t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+}
+
+/* peak resident memory in kB (Linux), or -1 */
+static long peakrss (void) {
+  char line[256];
+  long kb = -1;
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "VmHWM:", 6) == 0) kb = strtol(line + 6, NULL, 10);
+  fclose(f);
+  return kb;
+}
+
 static void basename_noext (const char *path, char *out, size_t n) {
   const char *b = strrchr(path, '/');
   char *dot;
@@ -153,7 +175,8 @@ static int export (const Opts *o, const char *png, double t0) {
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
     cp_renderer *R = r ? cp_renderer_new(r, o->font, (float)o->scale) : NULL;
-    int i, j;
+    int i;
+    double median;
     if (!ft || !R) return die("bench setup failed", SDL_GetError());
     for (i = 0; i < o->bench; i++) {
       double s = now();
@@ -165,14 +188,20 @@ static int export (const Opts *o, const char *png, double t0) {
       ft[i] = now() - s;
       if (i == 0) first = now() - t0;
     }
-    for (i = 1; i < o->bench; i++)  /* insertion sort for the median */
-      for (j = i; j > 0 && ft[j - 1] > ft[j]; j--) {
-        double t = ft[j];
-        ft[j] = ft[j - 1];
-        ft[j - 1] = t;
-      }
-    printf("frames %d  median_ms %.3f  min_ms %.3f  first_frame_ms %.1f  samples %lld\n",
-           o->bench, ft[o->bench / 2] * 1e3, ft[0] * 1e3, first * 1e3, A->samples);
+    sortd(ft, o->bench);
+    median = ft[o->bench / 2];
+    for (i = 0; i < o->bench; i++) {  /* cursor moves only: drawing without resampling */
+      double s = now();
+      cp_app_setcursor(A, A->x0 + (A->x1 - A->x0) * (i + 1) / (o->bench + 2));
+      cp_app_update(A, w, h);
+      cp_render(R, &A->F);
+      SDL_RenderPresent(r);
+      ft[i] = now() - s;
+    }
+    sortd(ft, o->bench);
+    printf("frames %d  median_ms %.2f  cursor_only_ms %.2f  first_frame_ms %.1f  "
+           "samples %lld  peak_rss_kb %ld\n",
+           o->bench, median * 1e3, ft[o->bench / 2] * 1e3, first * 1e3, A->samples, peakrss());
     cp_renderer_free(R);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(surf);

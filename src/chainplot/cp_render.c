@@ -203,6 +203,8 @@ static float textw (cp_renderer *R, const char *s, int font) {
 /* ---------- shapes ---------- */
 
 static void color (cp_renderer *R, cp_color c) {
+  /* opaque fills skip the (slow, in software) blending path */
+  SDL_SetRenderDrawBlendMode(R->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
   SDL_SetRenderDrawColor(R->r, c.r, c.g, c.b, c.a);
 }
 
@@ -411,6 +413,9 @@ static void drawcurve (cp_renderer *R, const cp_panel *p, const cp_curve *c) {
     }
     x = cp_px(p, c->s.t[i]);
     yy = cp_py(p, y);
+    /* points closer than a pixel to the last drawn one add triangles but nothing visible */
+    if (pen && fabsf(x - px) + fabsf(yy - py) < 1.0f && i + 1 < c->s.n && isfinite(c->s.y[i + 1]))
+      continue;
     if (pen) seg(R, px, py, x, yy, w, c->color);
     else if (i + 1 >= c->s.n || !isfinite(c->s.y[i + 1]))
       disc(R, x, yy, w / 2, c->color);  /* an isolated point still shows */
