@@ -13,6 +13,10 @@
 #include "cp_render.h"
 #include "cp_sample.h"
 
+static void showerror (cp_app *A) {
+  snprintf(A->F.error, sizeof A->F.error, "%s", A->loaderr[0] ? A->loaderr : A->evalerr);
+}
+
 cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
   cp_app *A = calloc(1, sizeof *A);
   if (!A) return NULL;
@@ -24,6 +28,33 @@ cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
   A->hx0 = -5;
   A->hx1 = 5;
   return A;
+}
+
+cp_app *cp_app_wrap (lua_State *L) {
+  cp_app *A = calloc(1, sizeof *A);
+  if (!A) return NULL;
+  if (!(A->S = cp_script_wrap(L))) {
+    free(A);
+    return NULL;
+  }
+  A->F.scale = 1;
+  A->hx0 = -5;
+  A->hx1 = 5;
+  return A;
+}
+
+int cp_app_adopt (cp_app *A) {
+  if (cp_script_setmodel(A->S) != 0) {
+    snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
+    showerror(A);
+    return -1;
+  }
+  A->loaderr[0] = A->evalerr[0] = 0;
+  showerror(A);
+  cp_script_describe(A->S, &A->F, &A->hx0, &A->hx1);
+  cp_app_reset(A);
+  A->cursor = 1;
+  return 0;
 }
 
 void cp_app_free (cp_app *A) {
@@ -45,9 +76,6 @@ static long long filetime (const char *path) {
   return (long long)st.st_mtime * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-static void showerror (cp_app *A) {
-  snprintf(A->F.error, sizeof A->F.error, "%s", A->loaderr[0] ? A->loaderr : A->evalerr);
-}
 
 void cp_app_reset (cp_app *A) {
   int p;
@@ -103,7 +131,7 @@ int cp_app_open (cp_app *A, const char *path) {
 
 int cp_app_poll (cp_app *A) {
   long long t;
-  if (!A->path[0]) return 0;
+  if (!A->path[0]) return 0;  /* a model from a Lua program has no file */
   t = filetime(A->path);
   if (t == A->mtime) return 0;
   load(A, A->path, 1);
@@ -120,6 +148,7 @@ int cp_app_step (cp_app *A, int dir) {
   DIR *d;
   struct dirent *e;
   int n = 0, i, cur = -1, r = -1;
+  if (!A->path[0]) return -1;
   snprintf(folder, sizeof folder, "%s", A->path);
   slash = strrchr(folder, '/');
   if (slash) {

@@ -22,6 +22,10 @@ typedef struct cp_app {
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);
+/* An app over the caller's Lua state; give it a model with cp_app_adopt. */
+cp_app *cp_app_wrap (lua_State *L);
+/* Takes the model table on top of the caller's stack (popped); 0 or -1 with F.error set. */
+int cp_app_adopt (cp_app *A);
 void cp_app_free (cp_app *A);
 
 /* Opens a script; on failure the last good plot (if any) stays, with the error shown. */

@@ -14,6 +14,7 @@ int luaopen_chainrule_core (lua_State *L);
 
 struct cp_script {
   lua_State *L;
+  int owned;            /* L was created here (and is closed here) */
   int trust;
   size_t used, limit;
   long budget, left;
@@ -113,15 +114,30 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
     lua_pop(L, 1);
   }
   S->limit = memlimit;
+  S->owned = 1;
   hookowner = S;
   lua_sethook(L, counthook, LUA_MASKCOUNT, 1000);
+  return S;
+}
+
+cp_script *cp_script_wrap (lua_State *L) {
+  cp_script *S = calloc(1, sizeof *S);
+  if (!S) return NULL;
+  S->L = L;
+  S->trust = 1;
+  S->budget = S->left = 1;
+  S->model = S->curves = LUA_NOREF;
   return S;
 }
 
 void cp_script_free (cp_script *S) {
   if (!S) return;
   if (hookowner == S) hookowner = NULL;
-  lua_close(S->L);
+  if (S->owned) lua_close(S->L);
+  else {
+    luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
+    luaL_unref(S->L, LUA_REGISTRYINDEX, S->curves);
+  }
   free(S);
 }
 

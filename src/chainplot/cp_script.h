@@ -13,6 +13,8 @@ typedef struct cp_script cp_script;
 ** instruction budget per frame. trust lifts the sandbox. NULL when Lua cannot start.
 */
 cp_script *cp_script_new (int trust, size_t memlimit, long budget);
+/* Uses the caller's state L (a Lua program using chainrule.plot): no limits, not closed on free. */
+cp_script *cp_script_wrap (lua_State *L);
 void cp_script_free (cp_script *S);
 lua_State *cp_script_lua (cp_script *S);
 
