@@ -28,8 +28,14 @@ CORE_SRC = src/cr_ops.c src/cr_dual.c
 BIND_SRC = src/ldual.c src/lderiv.c src/lcore.c
 LUA_MODULES = $(wildcard lua/chainrule/*.lua)
 C_TESTS  = $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC     ?= clang
 
-# pieces added by other parts of the project (viewer, tape, expressions)
+# pieces added by other parts of the project (viewer, tape, expressions);
+# a rule in a fragment must not become the default goal
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
 CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
@@ -39,7 +45,7 @@ ASAN_BIND_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(BIND_SRC))
 MODULE        = $(BUILD)/chainrule/core.so
 ASAN_MODULE   = $(ASAN_BUILD)/chainrule/core.so
 
-.PHONY: all test run bench install uninstall clean env deps asan ctests
+.PHONY: all test run bench install uninstall clean env deps asan ctests sources fuzz memcheck
 
 all: $(MODULE) $(EXTRA_ALL)
 
@@ -71,9 +77,45 @@ $(ASAN_BUILD)/tests/%: tests/c/%.c $(ASAN_CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SANITIZE) -Isrc -MMD -MP $< $(ASAN_CORE_OBJ) -o $@ $(LDLIBS_CORE)
 
-asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS)) $(EXTRA_ASAN)
+# fuzz harnesses also build as plain programs that run random inputs from a seed
+$(BUILD)/tests/test_%: tests/fuzz/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -DCR_FUZZ_STANDALONE -Isrc $< $(CORE_OBJ) -o $@ $(LDLIBS_CORE)
 
-ctests: $(addprefix $(BUILD)/tests/,$(C_TESTS)) $(EXTRA_CTESTS)
+$(ASAN_BUILD)/tests/test_%: tests/fuzz/%.c $(ASAN_CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SANITIZE) -DCR_FUZZ_STANDALONE -Isrc $< $(ASAN_CORE_OBJ) -o $@ $(LDLIBS_CORE)
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc $< $(CORE_SRC) -o $@ -lm
+
+asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_ASAN)
+
+ctests: $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_CTESTS)
+
+# the C tests, the specs and a fuzz run under Valgrind memcheck: no errors, no leaks definitely lost
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+           --show-leak-kinds=definite --error-exitcode=1
+memcheck: deps
+	@$(MAKE) --no-print-directory all ctests
+	@for t in $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))); do \
+	  echo "== memcheck $$t"; $(VALGRIND) $$t 2000 || exit 1; done
+	@echo "== memcheck busted"
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(VALGRIND) $(LUA) $$(command -v busted) --run=default --exclude-tags=noasan,gui -o utfTerminal
+	@echo "== memcheck Lua API fuzzer"
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(VALGRIND) $(LUA) scripts/fuzz.lua --seed 3 --count 2000
+
+# coverage-guided fuzzing of the C core (libFuzzer), FUZZ_SECONDS per harness, then the Lua API fuzzer
+fuzz: deps $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
+	  $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_BUILD)/corpus-$$t || exit 1; \
+	done
+	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \
+	  $(LUA) scripts/fuzz.lua --seed $${FUZZ_SEED:-$$(date +%s)} --count $${FUZZ_PROGRAMS:-500000}
 
 test: deps
 	@$(MAKE) --no-print-directory all ctests asan
@@ -92,6 +134,10 @@ bench: deps
 	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
 	done
 
+# the C sources of chainrule.core, for the packaging test against the rockspec
+sources:
+	@echo $(CORE_SRC) $(BIND_SRC)
+
 # eval "$(make -s env)" lets lua5.4 in this shell find the in-tree module
 env:
 	@echo "export LUA_PATH='$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;'"
@@ -107,6 +153,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(INST_LIBDIR)/chainrule $(DESTDIR)$(INST_LUADIR)/chainrule
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 -include $(wildcard $(BUILD)/obj/*.d $(ASAN_BUILD)/obj/*.d $(BUILD)/tests/*.d $(ASAN_BUILD)/tests/*.d)

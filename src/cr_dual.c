@@ -120,13 +120,6 @@ static int lv_apply (void *ud, cr_opid op, const void *a, const void *b, void *o
   return cr_dual_apply(lv->A, op, lv->m, pa, pb, p);
 }
 
-int cr_dual_isconst (int m, const double *c) {
-  size_t j, n = (size_t)1 << m;
-  for (j = 1; j < n; j++)
-    if (c[j] != 0) return 0;
-  return 1;
-}
-
 static int allzero (const double *c, size_t n) {
   size_t j;
   for (j = 0; j < n; j++)
@@ -134,30 +127,32 @@ static int allzero (const double *c, size_t n) {
   return 1;
 }
 
-/* out += a * b over m tags */
-static int muladd (cr_arena *A, int m, const double *a, const double *b, double *out) {
-  size_t j, n = (size_t)1 << m;
-  if (cr_dual_isconst(m, a) || cr_dual_isconst(m, b)) {
-    const double *k = cr_dual_isconst(m, a) ? a : b;
-    const double *v = (k == a) ? b : a;
-    for (j = 0; j < n; j++) out[j] += k[0] * v[j];
-    return 0;
-  }
-  else {
-    Mark mk = mark(A);
-    double *t = cr_arena_alloc(A, n);
-    int e;
-    if (t == NULL) return CR_ENOMEM;
-    e = cr_dual_apply(A, CR_OP_mul, m, a, b, t);
-    for (j = 0; j < n && e == 0; j++) out[j] += t[j];
-    release(A, mk);
-    return e;
+/*
+** out += a * b over m tags: the subset convolution out[S] += sum a[T] b[S \ T].
+** A zero factor contributes nothing, even against inf, in every scalar product,
+** so one tag and many tags follow the same strong-zero rule.
+*/
+static void muladd (int m, const double *a, const double *b, double *out) {
+  size_t n = (size_t)1 << m, S, T;
+  if (allzero(a, n) || allzero(b, n)) return;
+  for (S = 0; S < n; S++) {
+    double acc = 0.0;
+    T = S;
+    for (;;) {  /* every subset T of S, from S down to the empty set */
+      double x = a[T], y = b[S & ~T];
+      if (x != 0 && y != 0) acc += x * y;
+      if (T == 0) break;
+      T = (T - 1) & S;
+    }
+    out[S] += acc;
   }
 }
 
 /*
 ** f(p + q eps) = f(p) + sum_i (df/dx_i)(p) * q_i eps, split on the highest tag.
 ** The partials come from the op's rule run over the algebra one tag smaller.
+** A term whose partial or perturbation is exactly zero is dropped ("strong zero"),
+** so x^0 has derivative 0 at 0 instead of 0 * inf = NaN.
 */
 int cr_dual_apply (cr_arena *A, cr_opid op, int m,
                    const double *a, const double *b, double *out) {
@@ -170,8 +165,14 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
   }
   if (m == 1) {
     double y = o->f(a[0], b ? b[0] : 0.0), d = 0.0;
-    if (a[1] != 0) d += cr_op_partial(op, 0, a[0], b ? b[0] : 0.0, y) * a[1];
-    if (b && b[1] != 0) d += cr_op_partial(op, 1, a[0], b[0], y) * b[1];
+    if (a[1] != 0) {
+      double g = cr_op_partial(op, 0, a[0], b ? b[0] : 0.0, y);
+      if (g != 0) d += g * a[1];
+    }
+    if (b && b[1] != 0) {
+      double g = cr_op_partial(op, 1, a[0], b[0], y);
+      if (g != 0) d += g * b[1];
+    }
     out[0] = y;
     out[1] = d;
     return 0;
@@ -194,7 +195,7 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
     alg.apply = lv_apply;
     mk = mark(A);
     e = cr_rule_eval(&alg, op, i, &a, b ? (const void *)&b : NULL, &out, &g);
-    if (e == 0) e = muladd(A, m - 1, g, q, out + h);
+    if (e == 0) muladd(m - 1, g, q, out + h);
     release(A, mk);
     if (e != 0) return e;
   }

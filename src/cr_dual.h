@@ -41,7 +41,4 @@ void cr_dual_embed (const cr_tag *ts, int ms, const double *c,
 */
 void cr_dual_select (int m, const double *c, unsigned mask, unsigned set, double *out);
 
-/* Nonzero when every coefficient but the real part is zero. */
-int cr_dual_isconst (int m, const double *c);
-
 #endif

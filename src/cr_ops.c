@@ -10,18 +10,26 @@ static double v_add (double a, double b) { return a + b; }
 static double v_sub (double a, double b) { return a - b; }
 static double v_mul (double a, double b) { return a * b; }
 static double v_div (double a, double b) { return a / b; }
-static double v_pow (double a, double b) { return pow(a, b); }
+/* small integer powers multiply, giving exactly what pow gives, only faster */
+static double v_pow (double a, double b) {
+  if (b == 2) return a * a;
+  if (b == 1) return a;
+  if (b == 0) return 1.0;
+  if (b == -1) return 1.0 / a;
+  return pow(a, b);
+}
 static double v_neg (double a, double b) { (void)b; return -a; }
 
 /* Lua's float modulo: result takes the sign of the divisor */
 static double v_mod (double a, double b) {
   double m = fmod(a, b);
-  if ((m > 0) ? b < 0 : (m < 0 && b != m)) m += b;
+  if ((m > 0) ? b < 0 : (m < 0 && b > 0)) m += b;
   return m;
 }
 
 static double v_idiv (double a, double b) { return floor(a / b); }
 static double v_atan2 (double a, double b) { return atan2(a, b); }
+static double v_atan (double a, double b) { (void)b; return atan2(a, 1.0); }  /* as math.atan does */
 static double v_fmod (double a, double b) { return fmod(a, b); }
 static double v_hypot (double a, double b) { return hypot(a, b); }
 
@@ -61,7 +69,7 @@ static double v_mulz (double a, double b) { return (a == 0) ? 0.0 : a * b; }
 
 #define UNARY(name, cfn) static double v_##name (double a, double b) { (void)b; return cfn(a); }
 UNARY(sin, sin)   UNARY(cos, cos)   UNARY(tan, tan)
-UNARY(asin, asin) UNARY(acos, acos) UNARY(atan, atan)
+UNARY(asin, asin) UNARY(acos, acos)
 UNARY(exp, exp)   UNARY(log, log)   UNARY(log2, log2) UNARY(log10, log10)
 UNARY(sqrt, sqrt) UNARY(cbrt, cbrt) UNARY(abs, fabs)
 UNARY(floor, floor) UNARY(ceil, ceil) UNARY(trunc, trunc)
@@ -74,6 +82,8 @@ UNARY(log1p, log1p) UNARY(expm1, expm1) UNARY(erf, erf)
 ** The table.  Each rule is the partial derivative wrt one argument, written in
 ** terms of the arguments a and b, the result y, numbers and the ops themselves.
 ** Every mode of differentiation runs these rules; there is no other copy.
+** Rules avoid squaring their arguments where that would overflow (hypot, and
+** sqrt(a - 1)*sqrt(a + 1) for acosh), so huge inputs keep finite derivatives.
 */
 const cr_op cr_ops[CR_NOPS] = {
   [CR_OP_add]   = {"add",   2, v_add,   {"1", "1"}, 1, "+"},
@@ -90,7 +100,7 @@ const cr_op cr_ops[CR_NOPS] = {
   [CR_OP_asin]  = {"asin",  1, v_asin,  {"1/sqrt(1 - a^2)", NULL}, 0, NULL},
   [CR_OP_acos]  = {"acos",  1, v_acos,  {"-1/sqrt(1 - a^2)", NULL}, 0, NULL},
   [CR_OP_atan]  = {"atan",  1, v_atan,  {"1/(1 + a^2)", NULL}, 0, NULL},
-  [CR_OP_atan2] = {"atan2", 2, v_atan2, {"b/(a^2 + b^2)", "-a/(a^2 + b^2)"}, 0, NULL},
+  [CR_OP_atan2] = {"atan2", 2, v_atan2, {"b/hypot(a, b)/hypot(a, b)", "-a/hypot(a, b)/hypot(a, b)"}, 0, NULL},
   [CR_OP_exp]   = {"exp",   1, v_exp,   {"y", NULL}, 0, NULL},
   [CR_OP_log]   = {"log",   1, v_log,   {"1/a", NULL}, 0, NULL},
   [CR_OP_log2]  = {"log2",  1, v_log2,  {"1/(0.69314718055994530942*a)", NULL}, 0, NULL},
@@ -110,8 +120,8 @@ const cr_op cr_ops[CR_NOPS] = {
   [CR_OP_sinh]  = {"sinh",  1, v_sinh,  {"cosh(a)", NULL}, 0, NULL},
   [CR_OP_cosh]  = {"cosh",  1, v_cosh,  {"sinh(a)", NULL}, 0, NULL},
   [CR_OP_tanh]  = {"tanh",  1, v_tanh,  {"1 - y^2", NULL}, 0, NULL},
-  [CR_OP_asinh] = {"asinh", 1, v_asinh, {"1/sqrt(a^2 + 1)", NULL}, 0, NULL},
-  [CR_OP_acosh] = {"acosh", 1, v_acosh, {"1/sqrt(a^2 - 1)", NULL}, 0, NULL},
+  [CR_OP_asinh] = {"asinh", 1, v_asinh, {"1/hypot(a, 1)", NULL}, 0, NULL},
+  [CR_OP_acosh] = {"acosh", 1, v_acosh, {"1/(sqrt(a - 1)*sqrt(a + 1))", NULL}, 0, NULL},
   [CR_OP_atanh] = {"atanh", 1, v_atanh, {"1/(1 - a^2)", NULL}, 0, NULL},
   [CR_OP_log1p] = {"log1p", 1, v_log1p, {"1/(1 + a)", NULL}, 0, NULL},
   [CR_OP_expm1] = {"expm1", 1, v_expm1, {"y + 1", NULL}, 0, NULL},

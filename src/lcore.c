@@ -4,6 +4,9 @@
 
 #include "ldual.h"
 #include "lderiv.h"
+#include "lexpr.h"
+#include "lcompile.h"
+#include "ltape.h"
 
 #if defined(__GNUC__)
 #define CR_EXPORT __attribute__((visibility("default")))
@@ -16,5 +19,8 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   lua_newtable(L);
   ldual_open(L);
   lderiv_open(L);
+  lexpr_open(L);
+  lcompile_open(L);
+  ltape_open(L);
   return 1;
 }

@@ -56,27 +56,46 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   cr_tag tags[CR_MAXTAGS], first;
   Dual *d;
   int i;
-  if (!ldual_get(L, 2, &x) || lua_type(L, 2) == LUA_TSTRING)
+  if (lua_type(L, 2) != LUA_TSTRING && !ldual_getx(L, 2, LDUAL_MT, &x)
+      && n > 0 && luaL_getmetafield(L, 2, "__crapply") != LUA_TNIL) {
+    /* a Var point (a derivative inside a gradient): its own type adds the seeds */
+    first = ldual_newtags(L, n);
+    for (i = 0; i < n; i++) tags[i] = first + i;
+    lua_pushinteger(L, CR_OP_add);
+    lua_pushvalue(L, 2);
+    d = ldual_newx(L, n, tags, LDUAL_MT);  /* the seeds: -0 + eps_1 + ... + eps_n */
+    memset(d->c, 0, ((size_t)1 << n) * sizeof(double));
+    d->c[0] = -0.0;  /* x + -0 is x, even when x is -0 */
+    for (i = 0; i < n; i++) d->c[(size_t)1 << i] = 1.0;
+    lua_call(L, 3, 1);  /* hook(add, x, seeds) */
+    lua_pushvalue(L, 1);
+    lua_insert(L, -2);
+    goto call;
+  }
+  if (!ldual_getx(L, 2, LDUAL_MT, &x) || lua_type(L, 2) == LUA_TSTRING)
     argerr(L, 2, fname, lua_pushfstring(L, "number expected, got %s",
            lua_type(L, 2) == LUA_TNONE ? "no value" : typeof_(L, 2)));
   if (x.m + n > CR_MAXTAGS)
     luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
                fname, CR_MAXTAGS);
-  first = ldual_newtag(L);
-  for (i = 1; i < n; i++) ldual_newtag(L);
+  first = ldual_newtags(L, n);
   lua_pushvalue(L, 1);
   if (n == 0) lua_pushvalue(L, 2);
   else {
     if (x.m > 0) memcpy(tags, x.tags, (size_t)x.m * sizeof(cr_tag));
     for (i = 0; i < n; i++) tags[x.m + i] = first + i;
-    d = ldual_new(L, x.m + n, tags);
-    if (!ldual_get(L, 2, &x)) return 0;  /* re-read: x.c may point at the old scalar copy */
+    d = ldual_newx(L, x.m + n, tags, LDUAL_MT);
     memset(d->c, 0, ((size_t)1 << d->m) * sizeof(double));
     memcpy(d->c, x.c, ((size_t)1 << x.m) * sizeof(double));
     for (i = 0; i < n; i++) d->c[(size_t)1 << (x.m + i)] += 1.0;
   }
+  call:
   lua_call(L, 1, 1);
-  if (!ldual_get(L, -1, &x) || lua_type(L, -1) == LUA_TSTRING) {
+  if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
+    if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
+      lua_pop(L, 1);
+      return first;
+    }
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
     luaL_error(L, "%s: function returned a %s, expected a number or dual",
@@ -86,43 +105,45 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
 }
 
 /*
-** Pushes the coefficient of the result (at the top) in which the first k seed
-** tags are set and the other seeds are not, as a number or a dual over the rest.
+** Pushes the coefficient of the result (at res) in which the first k seed tags
+** are set and the other seeds are not, as a number or a dual over the other tags.
 */
 static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   Operand r;
+  cr_tag rest[CR_MAXTAGS];
   unsigned mask = 0, set = 0;
-  int i, j, rest;
+  int i, nrest = 0, present = 0;
   Dual *d;
-  ldual_get(L, res, &r);
+  if (!ldual_getx(L, res, LDUAL_MT, &r)) {  /* a Var (checked by seedcall): its own hook */
+    luaL_getmetafield(L, res, "__crcoef");
+    lua_pushvalue(L, res);
+    lua_pushinteger(L, (lua_Integer)first);
+    lua_pushinteger(L, n);
+    lua_pushinteger(L, k);
+    lua_call(L, 4, 1);
+    return;
+  }
+  if (n == 1 && r.m == 1 && r.tags[0] == first) {  /* the plain first-order case */
+    lua_pushnumber(L, r.c[k]);
+    return;
+  }
   for (i = 0; i < r.m; i++) {
     if (r.tags[i] >= first && r.tags[i] < first + n) {
       mask |= 1u << i;
-      if (r.tags[i] < first + k) set |= 1u << i;
+      if (r.tags[i] < first + k) { set |= 1u << i; present++; }
     }
+    else rest[nrest++] = r.tags[i];
   }
-  /* a seed the result never met means the coefficient is zero */
-  for (j = 0; j < k; j++) {
-    int found = 0;
-    for (i = 0; i < r.m; i++) found |= (r.tags[i] == first + j);
-    if (!found) set = ~0u;
-  }
-  rest = 0;
-  for (i = 0; i < r.m; i++) if (!(mask & (1u << i))) rest++;
-  if (rest == 0) {
+  /* a seed the result never met makes the coefficient zero */
+  if (nrest == 0) {
     double v = 0.0;
-    if (set != ~0u) cr_dual_select(r.m, r.c, mask, set, &v);
+    if (present == k) cr_dual_select(r.m, r.c, mask, set, &v);
     lua_pushnumber(L, v);
     return;
   }
-  {
-    cr_tag tags[CR_MAXTAGS];
-    for (i = 0, j = 0; i < r.m; i++) if (!(mask & (1u << i))) tags[j++] = r.tags[i];
-    d = ldual_new(L, rest, tags);
-    ldual_get(L, res, &r);
-    if (set == ~0u) memset(d->c, 0, ((size_t)1 << rest) * sizeof(double));
-    else cr_dual_select(r.m, r.c, mask, set, d->c);
-  }
+  d = ldual_newx(L, nrest, rest, LDUAL_MT);  /* r.c stays valid: userdata never move */
+  if (present == k) cr_dual_select(r.m, r.c, mask, set, d->c);
+  else memset(d->c, 0, ((size_t)1 << nrest) * sizeof(double));
 }
 
 static int l_derivative (lua_State *L) {
@@ -165,6 +186,7 @@ static const luaL_Reg funcs[] = {
 };
 
 int lderiv_open (lua_State *L) {
-  luaL_setfuncs(L, funcs, 0);
+  ldual_pushupvalues(L);
+  luaL_setfuncs(L, funcs, 2);
   return 0;
 }

@@ -18,7 +18,7 @@ typedef struct State {
 } State;
 
 /* upvalues of every function here: 1 = Dual metatable, 2 = State */
-#define MT_IDX lua_upvalueindex(1)
+#define MT_IDX LDUAL_MT
 
 static State *getstate (lua_State *L) {
   State *S;
@@ -36,11 +36,23 @@ static cr_arena *getarena (lua_State *L) {
   return S->A;
 }
 
-cr_tag ldual_newtag (lua_State *L) {
-  return getstate(L)->next++;
+cr_tag ldual_newtags (lua_State *L, int n) {
+  State *S = getstate(L);
+  cr_tag first = S->next;
+  S->next += n;
+  return first;
 }
 
-static int getop (lua_State *L, int idx, int mtidx, Operand *o) {
+cr_tag ldual_newtag (lua_State *L) {
+  return ldual_newtags(L, 1);
+}
+
+void ldual_pushupvalues (lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
+}
+
+int ldual_getx (lua_State *L, int idx, int mtidx, Operand *o) {
   int t = lua_type(L, idx);
   if (t == LUA_TNUMBER) {
     number:
@@ -71,19 +83,27 @@ int ldual_get (lua_State *L, int idx, Operand *o) {
   int r;
   idx = lua_absindex(L, idx);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
-  r = getop(L, idx, lua_gettop(L), o);
+  r = ldual_getx(L, idx, lua_gettop(L), o);
   lua_pop(L, 1);
   return r;
 }
 
-Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
+Dual *ldual_newx (lua_State *L, int m, const cr_tag *tags, int mtidx) {
   size_t n = (size_t)1 << m;
   Dual *d = (Dual *)lua_newuserdatauv(L, sizeof(Dual) + n * sizeof(double)
                                          + (size_t)m * sizeof(cr_tag), 0);
   d->m = m;
   if (m > 0) memcpy(dual_tags(d), tags, (size_t)m * sizeof(cr_tag));
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  lua_pushvalue(L, mtidx);
   lua_setmetatable(L, -2);
+  return d;
+}
+
+Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
+  Dual *d;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  d = ldual_newx(L, m, tags, lua_gettop(L));
+  lua_remove(L, -2);
   return d;
 }
 
@@ -92,6 +112,14 @@ static int sametags (const Operand *a, const Operand *b) {
 }
 
 void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b) {
+  int top;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
+  top = lua_gettop(L);
+  ldual_computex(L, op, a, b, top);
+  lua_remove(L, top);
+}
+
+void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *b, int mtidx) {
   int m = (b && b->m > a->m) ? b->m : a->m;
   if (m == 0) {
     lua_pushnumber(L, cr_op_value(op, a->c[0], b ? b->c[0] : 0.0));
@@ -100,7 +128,7 @@ void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b
   if (m == 1 && (a->m == 0 || !b || b->m == 0 || sametags(a, b))) {
     /* one tag on each side: the common first-order case, no scratch memory */
     const Operand *t = (a->m == 1) ? a : b;
-    Dual *r = ldual_new(L, 1, t->tags);
+    Dual *r = ldual_newx(L, 1, t->tags, mtidx);
     cr_dual_apply(NULL, op, 1, a->c, b ? b->c : NULL, r->c);
   }
   else {
@@ -127,7 +155,7 @@ void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b
         eb = t;
       }
     }
-    r = ldual_new(L, m, tu);
+    r = ldual_newx(L, m, tu, mtidx);
     e = cr_dual_apply(A, op, m, ea, eb, r->c);
     if (e != 0) luaL_error(L, "not enough memory");
   }
@@ -162,10 +190,10 @@ static int defer (lua_State *L, cr_opid op, int n) {
 
 static int arith (lua_State *L, cr_opid op, int unary) {
   Operand a, b;
-  int oka = getop(L, 1, MT_IDX, &a);
-  int okb = unary || getop(L, 2, MT_IDX, &b);
+  int oka = ldual_getx(L, 1, MT_IDX, &a);
+  int okb = unary || ldual_getx(L, 2, MT_IDX, &b);
   if (oka && okb) {
-    ldual_compute(L, op, &a, unary ? NULL : &b);
+    ldual_computex(L, op, &a, unary ? NULL : &b, MT_IDX);
     return 1;
   }
   if (defer(L, op, unary ? 1 : 2)) return 1;
@@ -183,7 +211,7 @@ ARITH(pow, 0) ARITH(mod, 0) ARITH(idiv, 0) ARITH(neg, 1)
 static int realpart (lua_State *L, int idx, double *v) {
   Operand o;
   if (lua_type(L, idx) == LUA_TSTRING) return 0;  /* Lua never orders numbers and strings */
-  if (!getop(L, idx, MT_IDX, &o)) return 0;
+  if (!ldual_getx(L, idx, MT_IDX, &o)) return 0;
   *v = o.c[0];
   return 1;
 }
@@ -191,8 +219,8 @@ static int realpart (lua_State *L, int idx, double *v) {
 static int compare (lua_State *L, const char *event) {
   double a, b;
   if (realpart(L, 1, &a) && realpart(L, 2, &b)) {
-    if (event[2] == 'e') lua_pushboolean(L, a == b);
-    else if (event[2] == 'l') lua_pushboolean(L, a < b);
+    if (event[3] == 'q') lua_pushboolean(L, a == b);
+    else if (event[3] == 't') lua_pushboolean(L, a < b);
     else lua_pushboolean(L, a <= b);
     return 1;
   }
@@ -210,7 +238,7 @@ static int compare (lua_State *L, const char *event) {
       }
     }
   }
-  if (event[2] == 'e') { lua_pushboolean(L, 0); return 1; }
+  if (event[3] == 'q') { lua_pushboolean(L, 0); return 1; }
   return luaL_error(L, "attempt to compare %s with %s", tname(L, 1), tname(L, 2));
 }
 
@@ -229,7 +257,7 @@ static void pushcoefs (lua_State *L, const Dual *d, unsigned mask, unsigned set)
 /* value and deriv are taken along the newest tag, the innermost derivative */
 static void pushpart (lua_State *L, int idx, int deriv) {
   Operand o;
-  if (!getop(L, idx, MT_IDX, &o) || lua_type(L, idx) == LUA_TSTRING) {
+  if (!ldual_getx(L, idx, MT_IDX, &o) || lua_type(L, idx) == LUA_TSTRING) {
     luaL_typeerror(L, idx, "number or dual");
   }
   if (o.m == 0) lua_pushnumber(L, deriv ? 0.0 : o.c[0]);
@@ -285,12 +313,22 @@ static int dual_tostring (lua_State *L) {
 
 /* ---- functions of chainrule.core ---- */
 
+/* the function's own name in the message, whatever name the caller used */
+static double checknum (lua_State *L, int arg, const char *fname) {
+  if (lua_type(L, arg) != LUA_TNUMBER)
+    luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", arg, fname,
+               tname(L, arg));
+  return lua_tonumber(L, arg);
+}
+
 static int l_dual (lua_State *L) {
-  double v = luaL_checknumber(L, 1);
-  double dv = luaL_optnumber(L, 2, 1.0);
-  cr_tag t = ldual_newtag(L);
+  double v = checknum(L, 1, "dual");
+  double dv = lua_isnoneornil(L, 2) ? 1.0 : checknum(L, 2, "dual");
+  cr_tag t;
   Dual *d;
-  luaL_argcheck(L, lua_gettop(L) <= 2, 3, "no more than 2 arguments expected");
+  if (lua_gettop(L) > 2)
+    return luaL_error(L, "bad argument #3 to 'dual' (no more than 2 arguments expected)");
+  t = ldual_newtag(L);
   d = ldual_new(L, 1, &t);
   d->c[0] = v;
   d->c[1] = dv;
@@ -317,22 +355,44 @@ static int l_isdual (lua_State *L) {
 static int applyop (lua_State *L, cr_opid op, const char *fname) {
   Operand a, b;
   int two = (cr_ops[op].arity == 2);
-  int oka = getop(L, 1, MT_IDX, &a);
-  int okb = !two || getop(L, 2, MT_IDX, &b);
-  if (oka && okb && lua_gettop(L) <= 1 + two) {
-    ldual_compute(L, op, &a, two ? &b : NULL);
+  int oka, okb, top = lua_gettop(L), bad;
+  lua_settop(L, 1 + two);  /* extra arguments are ignored, as math's functions ignore them */
+  oka = ldual_getx(L, 1, MT_IDX, &a);
+  okb = !two || ldual_getx(L, 2, MT_IDX, &b);
+  if (oka && okb) {
+    ldual_computex(L, op, &a, two ? &b : NULL, MT_IDX);
     return 1;
   }
-  if (lua_gettop(L) > 1 + two)
-    return luaL_error(L, "bad argument #%d to '%s' (no more than %d argument%s expected)",
-                      2 + two, fname, 1 + two, two ? "s" : "");
   if (defer(L, op, two ? 2 : 1)) return 1;
-  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)",
-                    oka ? 2 : 1, fname, tname(L, oka ? 2 : 1));
+  bad = oka ? 2 : 1;
+  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", bad, fname,
+                    bad > top ? "no value" : tname(L, bad));
+}
+
+/* math.floor, math.ceil and math.abs keep integers integers; so do we on numbers */
+static int intresult (lua_State *L, cr_opid op) {
+  if (lua_isinteger(L, 1)) {
+    lua_Integer n = lua_tointeger(L, 1);
+    if (op == CR_OP_abs && n < 0) n = (lua_Integer)(0u - (lua_Unsigned)n);
+    lua_pushinteger(L, n);
+  }
+  else {
+    double f = cr_op_value(op, lua_tonumber(L, 1), 0.0);
+    lua_Integer n;
+    if (op != CR_OP_abs && lua_numbertointeger(f, &n)) lua_pushinteger(L, n);
+    else lua_pushnumber(L, f);
+  }
+  return 1;
 }
 
 static int l_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(3));
+  if (lua_gettop(L) >= cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
+      && (cr_ops[op].arity == 1 || lua_type(L, 2) == LUA_TNUMBER)) {
+    if (op == CR_OP_floor || op == CR_OP_ceil || op == CR_OP_abs) return intresult(L, op);
+    lua_pushnumber(L, cr_op_value(op, lua_tonumber(L, 1), lua_tonumber(L, -1)));
+    return 1;
+  }
   return applyop(L, op, cr_ops[op].name);
 }
 
@@ -376,12 +436,6 @@ static const luaL_Reg funcs[] = {
   {NULL, NULL}
 };
 
-/* pushes the two upvalues every function here expects */
-static void pushupvalues (lua_State *L) {
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
-}
-
 int ldual_open (lua_State *L) {
   const char *err;
   int i;
@@ -400,16 +454,16 @@ int ldual_open (lua_State *L) {
   luaL_newmetatable(L, CR_DUAL_TNAME);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &DUALMT_KEY);
-  pushupvalues(L);
+  ldual_pushupvalues(L);
   luaL_setfuncs(L, metameth, 2);
   lua_pop(L, 1);
   /* module functions go into the table on top of the stack */
-  pushupvalues(L);
+  ldual_pushupvalues(L);
   luaL_setfuncs(L, funcs, 2);
   lua_newtable(L);  /* core.ops: name -> function, core.opid: name -> id */
   lua_newtable(L);
   for (i = 0; i < CR_NOPS; i++) {
-    pushupvalues(L);
+    ldual_pushupvalues(L);
     lua_pushinteger(L, i);
     lua_pushcclosure(L, l_op, 3);
     lua_setfield(L, -3, cr_ops[i].name);

@@ -22,17 +22,32 @@ typedef struct Operand {
   double scalar[2];
 } Operand;
 
+/*
+** Functions registered by ldual_open and lderiv_open share two upvalues: the
+** Dual metatable and the module state.  The *x variants take the metatable's
+** stack index (an upvalue index on hot paths); the others look it up.
+*/
+#define LDUAL_MT lua_upvalueindex(1)
+#define LDUAL_STATE lua_upvalueindex(2)
+
 /* Reads stack slot idx as a number or dual; returns 0 for anything else. */
 int ldual_get (lua_State *L, int idx, Operand *o);
+int ldual_getx (lua_State *L, int idx, int mtidx, Operand *o);
 
 /* Pushes a new dual over tags (m of them) with uninitialized coefficients. */
 Dual *ldual_new (lua_State *L, int m, const cr_tag *tags);
+Dual *ldual_newx (lua_State *L, int m, const cr_tag *tags, int mtidx);
 
 /* Pushes op(a, b) (b NULL for unary ops) as a number or a dual. */
 void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b);
+void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *b, int mtidx);
 
-/* A fresh tag, never handed out before in this Lua state. */
+/* A fresh tag, never handed out before in this Lua state; newtags reserves n. */
 cr_tag ldual_newtag (lua_State *L);
+cr_tag ldual_newtags (lua_State *L, int n);
+
+/* Pushes the two shared upvalues, for registering functions elsewhere. */
+void ldual_pushupvalues (lua_State *L);
 
 int ldual_open (lua_State *L);
 

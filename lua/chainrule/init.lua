@@ -43,20 +43,21 @@ local function callable (f)
 end
 
 --- diff(f [, n]) is the function x -> f^(n)(x); diff(diff(f)) is f''.
-function M.diff (f, ...)
+function M.diff (...)
+  local f, n = ...
+  local nargs = select("#", ...)
   local mt = getmetatable(f)
-  if mt and mt.__crdiff then return mt.__crdiff(f, ...) end  -- symbolic values
-  local n = ...
+  if mt and mt.__crdiff then return mt.__crdiff(...) end  -- symbolic values
   if not callable(f) then
     error(("bad argument #1 to 'diff' (function expected, got %s)"):format(
-      select("#", ...) == 0 and f == nil and "no value" or typename(f)), 2)
+      nargs == 0 and "no value" or typename(f)), 2)
   end
   if n == nil then n = 1
   elseif type(n) ~= "number" or n < 0 or n ~= math.floor(n) or n == math.huge then
     error(("bad argument #2 to 'diff' (order must be a non-negative integer, got %s)"):format(
       type(n) == "number" and tostring(n) or typename(n)), 2)
   end
-  if select("#", ...) > 1 then
+  if nargs > 2 then
     error("bad argument #3 to 'diff' (no more than 2 arguments expected)", 2)
   end
   local derivative = core.derivative
@@ -66,5 +67,17 @@ function M.diff (f, ...)
 end
 
 M.math = require "chainrule.math"
+
+-- reverse mode: gradient, jacobian, hessian, hvp, check, and the param / Var object API
+do
+  local reverse = require "chainrule.reverse"
+  for _, k in ipairs{"gradient", "jacobian", "hessian", "hvp", "check", "param",
+                     "zero_grad", "no_grad", "tapelimit", "isvar"} do
+    M[k] = reverse[k]
+  end
+end
+
+-- symbolic expressions, compositions, the explainer and compiled functions
+require("chainrule.symbolic")(M)
 
 return M

@@ -5,6 +5,11 @@ local ops = core.ops
 local type, select, error, getmetatable = type, select, error, getmetatable
 local mathtype = math.type
 
+local function cr_value (x)  -- value of a dual or of another chainrule value
+  if core.isdual(x) then return core.value(x) end
+  return x.value
+end
+
 local M = {}
 
 -- start from a copy of math, so constants and integer helpers are the same
@@ -30,33 +35,20 @@ local function argcheck (name, i, x, given)
   end
 end
 
--- functions where math's own result and the op's value agree bit for bit
-local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt"}
-for _, name in ipairs(direct) do
-  local mf, op = math[name], ops[name]
-  M[name] = function (x, ...)
-    if type(x) == "number" then return mf(x, ...) end
-    return op(x, ...)
-  end
-end
-
--- functions math lacks; on numbers they run the op's own value function
-local extra = {"sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
-               "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
-for _, name in ipairs(extra) do M[name] = ops[name] end
-
--- math's integer-preserving functions keep their integer results on numbers
-local intkeeping = {abs = "abs", floor = "floor", ceil = "ceil"}
-for name, opname in pairs(intkeeping) do
-  local mf, op = math[name], ops[opname]
-  M[name] = function (x, ...)
-    if type(x) == "number" then return mf(x, ...) end
-    return op(x, ...)
-  end
-end
+-- these are the ops' C functions: on numbers they give what math gives, bit for bit,
+-- and floor, ceil and abs keep integer results as math does
+local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt", "abs", "floor", "ceil",
+                "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
+                "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
+for _, name in ipairs(direct) do M[name] = ops[name] end
 
 function M.fmod (a, b, ...)
-  if type(a) == "number" and type(b) == "number" then return math.fmod(a, b, ...) end
+  if type(a) == "number" and type(b) == "number" then
+    if b == 0 and mathtype(a) == "integer" and mathtype(b) == "integer" then
+      error("bad argument #2 to 'fmod' (zero)", 2)
+    end
+    return math.fmod(a, b, ...)
+  end
   argcheck("fmod", 1, a, true)
   argcheck("fmod", 2, b, select("#", ...) >= 0 and b ~= nil)
   return ops.fmod(a, b)
@@ -105,9 +97,12 @@ local function extremum (name, op)
     for i = 1, n do
       if type((select(i, ...))) ~= "number" then allnum = false; break end
     end
+    if n == 0 then
+      error(("bad argument #1 to '%s' (number expected, got no value)"):format(name), 2)
+    end
     if allnum then return mf(...) end
     local acc = ...
-    argcheck(name, 1, acc, n >= 1)
+    argcheck(name, 1, acc, true)
     for i = 2, n do
       local v = select(i, ...)
       argcheck(name, i, v, true)
@@ -118,6 +113,38 @@ local function extremum (name, op)
 end
 M.max = extremum("max", ops.max)
 M.min = extremum("min", ops.min)
+
+-- Lua's compatibility functions, when this Lua has them (LUA_COMPAT_MATHLIB)
+if math.atan2 then M.atan2 = ops.atan2 end
+if math.log10 then M.log10 = ops.log10 end
+if math.pow then
+  function M.pow (x, y, ...)
+    if type(x) == "number" and type(y) == "number" then return math.pow(x, y, ...) end
+    argcheck("pow", 1, x, true)
+    argcheck("pow", 2, y, y ~= nil)
+    return x ^ y
+  end
+end
+if math.ldexp then
+  function M.ldexp (m, e, ...)
+    if type(m) == "number" then return math.ldexp(m, e, ...) end
+    argcheck("ldexp", 1, m, true)
+    local n = math.tointeger(e)
+    if not n then
+      error(("bad argument #2 to 'ldexp' (%s)"):format(type(e) == "number"
+        and "number has no integer representation" or "number expected, got " .. type(e)), 2)
+    end
+    return m * math.ldexp(1, n)  -- scaling by a power of two is exact
+  end
+end
+if math.frexp then
+  function M.frexp (x, ...)
+    if type(x) == "number" then return math.frexp(x, ...) end
+    argcheck("frexp", 1, x, true)
+    local _, e = math.frexp(cr_value(x))
+    return x * math.ldexp(1, -e), e
+  end
+end
 
 function M.deg (x)
   if type(x) == "number" then return math.deg(x) end

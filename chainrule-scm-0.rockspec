@@ -1,0 +1,36 @@
+-- chainrule-scm-0.rockspec: a builtin-type rockspec; C sources and Lua modules side by side
+rockspec_format = "3.0"
+package = "chainrule"
+version = "scm-0"
+source = {
+  url = "git+file:///dev/null",  -- build from a checkout with `luarocks make`
+}
+description = {
+  summary = "Exact derivatives of Lua functions by the chain rule",
+  detailed = [[
+    Forward-mode tagged dual numbers (nesting, higher orders), a drop-in math library,
+    and a single table of elementary operations from which every derivative is derived.
+  ]],
+  license = "MIT",
+}
+dependencies = {
+  "lua >= 5.4, < 5.5",
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["chainrule.core"] = {
+      sources = {
+        "src/cr_ops.c", "src/cr_dual.c", "src/cr_tape.c",
+        "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c",
+        "src/cr_expr.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
+      },
+      libraries = {"m"},
+      incdirs = {"src"},
+    },
+    ["chainrule"] = "lua/chainrule/init.lua",
+    ["chainrule.math"] = "lua/chainrule/math.lua",
+    ["chainrule.reverse"] = "lua/chainrule/reverse.lua",
+    ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",
+  },
+}

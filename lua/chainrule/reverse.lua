@@ -1,0 +1,321 @@
+-- chainrule.reverse: gradient, jacobian, hessian, hvp and check over the C tape
+local core = require "chainrule.core"
+
+local type, select, getmetatable, error, pcall = type, select, getmetatable, error, pcall
+local abs, max, huge = math.abs, math.max, math.huge
+local unpack = table.unpack
+local isdual, isvar = core.isdual, core.isvar
+local tape_new, tape_var, tape_swap = core.tape_new, core.tape_var, core.tape_swap
+local tape_grad, tape_release = core.tape_grad, core.tape_release
+local newtag, seed, coef = core.newtag, core.seed, core.coef
+
+local M = {}
+
+local function typename (v)
+  local mt = getmetatable(v)
+  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
+end
+
+local function argerror (fname, i, msg)
+  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)
+end
+
+local function checkfunc (fname, f)
+  if type(f) == "function" then return end
+  local mt = getmetatable(f)
+  if mt and mt.__call then return end
+  argerror(fname, 1, "function expected, got " .. typename(f))
+end
+
+local function isnum (x)
+  return type(x) == "number" or isdual(x)
+end
+
+-- the value of a number, dual or Var (a param the function closed over, say)
+local function valueof (x)
+  if isvar(x) then return x.value end
+  return x
+end
+
+-- the inputs as an array: the array form f(x), or the spread form f(a, b, c)
+local function inputs (fname, first, ...)
+  local n = select("#", ...)
+  if type(first) == "table" and getmetatable(first) == nil then
+    for i = 1, #first do
+      if not isnum(first[i]) then
+        argerror(fname, 2, ("array of numbers expected, got %s at index %d"):format(
+          typename(first[i]), i))
+      end
+    end
+    return first, #first, false, n
+  end
+  local xs = {first, ...}
+  for i = 1, n + 1 do
+    if not isnum(xs[i]) then
+      argerror(fname, i + 1, "number or array expected, got " ..
+        ((i <= n + 1) and typename(xs[i]) or "no value"))
+    end
+  end
+  return xs, n + 1, true, 0
+end
+
+-- runs f on fresh Vars of a new tape; the tape is current only during f
+local function run (fname, f, xs, n, spread)
+  local T = tape_new()
+  local vars = {}
+  for i = 1, n do vars[i] = tape_var(T, xs[i]) end
+  local prev = tape_swap(T)
+  local ok, r
+  if spread then ok, r = pcall(f, unpack(vars, 1, n))
+  else ok, r = pcall(f, vars) end
+  tape_swap(prev)
+  if not ok then
+    tape_release(T)
+    error(r, 0)
+  end
+  return T, vars, r
+end
+
+local function checkresult (fname, r)
+  if isvar(r) or isnum(r) then return end
+  error(("%s: function returned %s, expected a number, dual or Var"):format(
+    fname, r == nil and "nil" or "a " .. typename(r)), 3)
+end
+
+local function zeros (n)
+  local z = {}
+  for i = 1, n do z[i] = 0.0 end
+  return z
+end
+
+-- the gradient of a Var result (zeros for a constant), then its value
+local function grad_of (T, vars, n, r)
+  if isvar(r) then
+    local g = tape_grad(r, vars)
+    return g, r.value
+  end
+  return zeros(n), r
+end
+
+--- gradient(f, x) or gradient(f, a, b, ...): the gradient array, then f's value.
+function M.gradient (f, ...)
+  checkfunc("gradient", f)
+  if select("#", ...) == 0 then argerror("gradient", 2, "number or array expected, got no value") end
+  local xs, n, spread, extra = inputs("gradient", ...)
+  if extra > 0 then argerror("gradient", 3, "no more than 2 arguments expected with an array") end
+  local T, vars, r = run("gradient", f, xs, n, spread)
+  if not (isvar(r) or isnum(r)) then
+    tape_release(T)
+    checkresult("gradient", r)
+  end
+  local g, v = grad_of(T, vars, n, r)
+  tape_release(T)
+  return g, v
+end
+
+local function checkarray (fname, x, i)
+  if type(x) ~= "table" or getmetatable(x) ~= nil then
+    argerror(fname, i, "array expected, got " .. (x == nil and "nil" or typename(x)))
+  end
+  for k = 1, #x do
+    if not isnum(x[k]) then
+      argerror(fname, i, ("array of numbers expected, got %s at index %d"):format(
+        typename(x[k]), k))
+    end
+  end
+end
+
+local function copy (x, n)
+  local c = {}
+  for i = 1, n do c[i] = x[i] end
+  return c
+end
+
+local function checkoutputs (fname, out)
+  if type(out) ~= "table" or getmetatable(out) ~= nil then
+    error(("%s: function returned %s, expected an array"):format(
+      fname, out == nil and "nil" or "a " .. typename(out)), 3)
+  end
+  for k = 1, #out do
+    if not (isvar(out[k]) or isnum(out[k])) then
+      error(("%s: output %d is a %s, expected a number, dual or Var"):format(
+        fname, k, typename(out[k])), 3)
+    end
+  end
+end
+
+--- jacobian(f, x): J[i][j] = d f_i / d x_j (rows per output), then f(x).
+-- Reverse mode (one sweep per output) when outputs <= inputs, else forward
+-- mode (one pass per input).
+function M.jacobian (f, x, ...)
+  checkfunc("jacobian", f)
+  checkarray("jacobian", x, 2)
+  if select("#", ...) > 0 then argerror("jacobian", 3, "no more than 2 arguments expected") end
+  local n = #x
+  local T, vars, out = run("jacobian", f, x, n, false)
+  if type(out) ~= "table" or getmetatable(out) ~= nil then tape_release(T) end
+  checkoutputs("jacobian", out)
+  local m = #out
+  local J, val = {}, {}
+  for i = 1, m do val[i] = isvar(out[i]) and out[i].value or out[i] end
+  if m <= n then
+    for i = 1, m do
+      J[i] = isvar(out[i]) and tape_grad(out[i], vars) or zeros(n)
+    end
+    tape_release(T)
+    return J, val
+  end
+  tape_release(T)
+  for i = 1, m do J[i] = {} end
+  for j = 1, n do
+    local t = newtag()
+    local xs = copy(x, n)
+    xs[j] = seed(x[j], t, 1)
+    local o = f(xs)
+    checkoutputs("jacobian", o)
+    for i = 1, m do J[i][j] = coef(o[i], t) end
+  end
+  return J, val
+end
+
+--- hessian(f, x): the Hessian (forward over reverse: one gradient per column),
+-- then the gradient and f(x).
+function M.hessian (f, x, ...)
+  checkfunc("hessian", f)
+  checkarray("hessian", x, 2)
+  if select("#", ...) > 0 then argerror("hessian", 3, "no more than 2 arguments expected") end
+  local n = #x
+  local H, g, v = {}, nil, nil
+  for i = 1, n do H[i] = {} end
+  for j = 1, n do
+    local t = newtag()
+    local xs = copy(x, n)
+    xs[j] = seed(x[j], t, 1)
+    local gj, vj = M.gradient(f, xs)
+    for i = 1, n do H[i][j] = coef(gj[i], t) end
+    if j == 1 then
+      g = {}
+      for i = 1, n do g[i] = coef(gj[i], t, 0) end
+      v = coef(vj, t, 0)
+    end
+  end
+  if n == 0 then return H, {}, (f({})) end
+  return H, g, v
+end
+
+--- hvp(f, x, v): the Hessian-vector product H v with one gradient over duals,
+-- then the gradient and f(x).
+function M.hvp (f, x, v, ...)
+  checkfunc("hvp", f)
+  checkarray("hvp", x, 2)
+  checkarray("hvp", v, 3)
+  if #v ~= #x then
+    argerror("hvp", 3, ("vector of length %d expected, got %d"):format(#x, #v))
+  end
+  if select("#", ...) > 0 then argerror("hvp", 4, "no more than 3 arguments expected") end
+  local n, t = #x, newtag()
+  local xs = {}
+  for i = 1, n do xs[i] = seed(x[i], t, core.value(v[i])) end
+  local g, val = M.gradient(f, xs)
+  local hv, g0 = {}, {}
+  for i = 1, n do
+    hv[i] = coef(g[i], t)
+    g0[i] = coef(g[i], t, 0)
+  end
+  return hv, g0, coef(val, t, 0)
+end
+
+--- check(f, x [, opts]): compares the reverse-mode gradient with central
+-- differences, as PyTorch's gradcheck: input i passes when
+-- |analytic - numeric| <= atol + rtol * |numeric|.  Returns ok, the worst
+-- relative error |analytic - numeric| / max(1, |numeric|), and a report.
+function M.check (f, x, opts, ...)
+  checkfunc("check", f)
+  local spread = type(x) == "number"
+  local xs = spread and {x} or x
+  if not spread then checkarray("check", x, 2) end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("check", 3, "options table expected, got " .. typename(opts))
+  end
+  if select("#", ...) > 0 then argerror("check", 4, "no more than 3 arguments expected") end
+  opts = opts or {}
+  local eps, atol, rtol = opts.eps or 1e-6, opts.atol or 1e-5, opts.rtol or 1e-3
+  local n = #xs
+  local g
+  if spread then g = M.gradient(f, xs[1]) else g = M.gradient(f, xs) end
+  local function fval (p)
+    local r
+    if spread then r = f(p[1]) else r = f(p) end
+    if not (isvar(r) or isnum(r)) then checkresult("check", r) end
+    return core.value(valueof(r))
+  end
+  local ok, worst, report = true, 0.0, {}
+  for i = 1, n do
+    local xi = core.value(xs[i])
+    local h = eps * max(1.0, abs(xi))
+    local p = copy(xs, n)
+    p[i] = xi + h
+    local fp = fval(p)
+    p[i] = xi - h
+    local fm = fval(p)
+    local num = (fp - fm) / ((xi + h) - (xi - h))
+    local ana = core.value(g[i])
+    local diff = abs(ana - num)
+    local pass = diff <= atol + rtol * abs(num)
+    local rel = diff / max(1.0, abs(num))
+    if rel ~= rel then rel = huge end
+    if not pass then ok = false end
+    if rel > worst then worst = rel end
+    report[i] = {index = i, analytic = ana, numeric = num, error = rel, ok = pass}
+  end
+  return ok, worst, report
+end
+
+--- zero_grad{p, ...}: sets .grad of every param in the array to 0.
+function M.zero_grad (ps, ...)
+  if type(ps) ~= "table" or getmetatable(ps) ~= nil then
+    argerror("zero_grad", 1, "array of params expected, got " ..
+      (ps == nil and "nil" or typename(ps)))
+  end
+  if select("#", ...) > 0 then argerror("zero_grad", 2, "no more than 1 argument expected") end
+  for i = 1, #ps do
+    local p = ps[i]
+    if not isvar(p) or p.grad == nil then
+      argerror("zero_grad", 1, ("param expected at index %d, got %s"):format(
+        i, isvar(p) and "a Var that is not a param" or typename(p)))
+    end
+    p.grad = 0.0
+  end
+end
+
+--- param(v): a leaf Var with .value and .grad, for the object API.
+function M.param (v, ...)
+  if type(v) ~= "number" then
+    argerror("param", 1, "number expected, got " ..
+      ((v == nil and select("#", ...) == 0) and "no value" or typename(v)))
+  end
+  if select("#", ...) > 0 then argerror("param", 2, "no more than 1 argument expected") end
+  return core.param(v)
+end
+
+--- no_grad(fn, ...): runs fn(...) with Var operations computing values only.
+function M.no_grad (fn, ...)
+  if type(fn) ~= "function" then
+    argerror("no_grad", 1, "function expected, got " .. (fn == nil and "nil" or typename(fn)))
+  end
+  return core.no_grad(fn, ...)
+end
+
+--- tapelimit([n]): the most nodes one tape may hold; sets it when n is given.
+function M.tapelimit (n, ...)
+  if n ~= nil and (math.type(n) ~= "integer" or n < 1 or n > 0x7fffffff) then
+    argerror("tapelimit", 1, "integer between 1 and 2^31-1 expected, got " ..
+      (type(n) == "number" and tostring(n) or typename(n)))
+  end
+  if select("#", ...) > 0 then argerror("tapelimit", 2, "no more than 1 argument expected") end
+  return core.tapelimit(n)
+end
+
+M.isvar = isvar
+
+return M

@@ -1,0 +1,330 @@
+-- chainrule.symbolic: symbols, compositions, the chain-rule explainer and compiled functions
+local core = require "chainrule.core"
+
+local type, select, error, pcall, tostring = type, select, error, pcall, tostring
+local getmetatable, setmetatable, ipairs = getmetatable, setmetatable, ipairs
+local fmt, rep, concat = string.format, string.rep, table.concat
+
+local isexpr = core.isexpr
+
+local function typename (v)
+  local mt = getmetatable(v)
+  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
+end
+
+local function callable (f)
+  if type(f) == "function" then return true end
+  local mt = getmetatable(f)
+  return mt ~= nil and mt.__call ~= nil
+end
+
+local function argerr (i, fname, msg)
+  error(fmt("bad argument #%d to '%s' (%s)", i, fname, msg), 3)
+end
+
+local function checkfn (v, i, fname, given)
+  if not callable(v) then
+    argerr(i, fname, "function expected, got " .. (given and typename(v) or "no value"))
+  end
+end
+
+-- numbers print as Lua prints them, but without a trailing .0
+local function num (x)
+  if x == math.floor(x) and math.abs(x) < 1e15 then return fmt("%d", x) end
+  return fmt("%.14g", x)
+end
+
+return function (M)
+  M.symbol = core.symbol
+  M.isexpr = isexpr
+  M.array = core.array
+
+  --- simplify([on]): whether operators on symbols simplify as they build; returns the old flag
+  function M.simplify (on)
+    local old = core.expr_mode()
+    if on ~= nil then core.expr_mode(on and 2 or 0) end
+    return old == 2
+  end
+
+  ---------------------------------------------------------------- named pieces
+
+  local Fn = {__name = "chainrule.Fn"}
+  Fn.__index = Fn
+  function Fn.__call (self, x) return self.f(x) end
+  function Fn.__tostring (self) return self.name end
+
+  --- fn(f, name): f, callable as before, with a name the explainer uses
+  function M.fn (f, name, ...)
+    checkfn(f, 1, "fn", select("#", f) > 0)
+    if type(name) ~= "string" or not name:match("^[%a_][%w_']*$") then
+      argerr(2, "fn", "name expected, got " .. (type(name) == "string" and fmt("%q", name)
+             or typename(name)))
+    end
+    if select("#", ...) > 0 then argerr(3, "fn", "no more than 2 arguments expected") end
+    return setmetatable({f = f, name = name}, Fn)
+  end
+
+  ---------------------------------------------------------------- compositions
+
+  local Comp = {__name = "chainrule.Composition"}
+  Comp.__index = Comp
+
+  -- links run innermost first; each may be a function, an Fn, an Expr or a composition
+  function Comp.__call (self, x)
+    local links = self.links
+    for i = #links, 1, -1 do x = links[i](x) end
+    return x
+  end
+
+  function Comp.__tostring (self)
+    local names = {}
+    for i, f in ipairs(self.links) do
+      names[i] = (getmetatable(f) == Fn and f.name) or (isexpr(f) and tostring(f)) or "?"
+    end
+    return "composition " .. concat(names, " o ")
+  end
+
+  --- compose(f, g, ...): x -> f(g(...(x))), remembering its pieces
+  function M.compose (...)
+    local n = select("#", ...)
+    local links = {...}
+    if n < 2 then argerr(n + 1, "compose", "function expected, got no value") end
+    for i = 1, n do checkfn(links[i], i, "compose", true) end
+    local c = setmetatable({links = links}, Comp)
+    if n == 2 then c.outer, c.inner = links[1], links[2] end
+    return c
+  end
+
+  ---------------------------------------------------------------- the explainer
+
+  local varnames = {"u", "v", "w", "s", "t", "p", "q", "r"}
+  local fnames = {"f", "g", "h", "k", "m", "n", "p", "q"}
+
+  -- a derivative printed as one factor of a product
+  local function factor (e)
+    local k, v = e:kind()
+    if k == "add" or k == "sub" or k == "neg" or (k == "const" and v < 0) then
+      return "(" .. tostring(e) .. ")"
+    end
+    return tostring(e)
+  end
+
+  -- trace one piece on a symbol; nil and the reason when it cannot be traced
+  local function trace (f, var)
+    local ok, r = pcall(f, var)
+    if not ok then return nil, tostring(r) end
+    if type(r) == "number" then return core.expr_const(r) end
+    if not isexpr(r) then return nil, "it returned a " .. typename(r) end
+    return r
+  end
+
+  local function numeric (steps, links, names, ins, outs, x0, why, bad)
+    local lines, k = steps.lines, #links
+    local x0given = x0 ~= nil
+    x0 = x0 or 1
+    local inner = {}
+    for i = k, 1, -1 do inner[#inner + 1] = names[i] end
+    lines[#lines + 1] = fmt("%s(x) = %s  with  %s given as Lua functions", steps.name,
+      steps.form, concat(inner, ", "))
+    lines[#lines + 1] = fmt("%s(%s) cannot be traced symbolically (%s); using numbers at x = %s%s",
+      names[bad], ins[bad], why, num(x0), x0given and "" or " (no point given)")
+    local vals, ders, v = {}, {}, x0
+    for i = k, 1, -1 do
+      local d, fv = M.derivative(links[i], v)
+      ders[i] = M.value(d)
+      vals[i] = M.value(fv)
+      v = vals[i]
+    end
+    local parts, total = {}, 1
+    for i = k, 2, -1 do parts[#parts + 1] = fmt("%s = %s", ins[i - 1], num(vals[i])) end
+    for i = k, 1, -1 do
+      parts[#parts + 1] = fmt("d%s/d%s = %s", outs[i], ins[i], num(ders[i]))
+      total = total * ders[i]
+    end
+    parts[#parts + 1] = fmt("dy/dx = %s", num(total))
+    lines[#lines + 1] = fmt("at x = %s:  %s", num(x0), concat(parts, ",  "))
+    steps.numeric = true
+    steps.x0 = x0
+    steps.value = vals[1]
+    steps.dydx = total
+    steps.values = vals
+    steps.derivs = ders
+  end
+
+  --- explain(outer, inner [, x0] [, opts]) or explain(composition [, x0] [, opts])
+  function M.explain (a, ...)
+    local links, rest
+    if getmetatable(a) == Comp then
+      links, rest = a.links, table.pack(...)
+    else
+      checkfn(a, 1, "explain", select("#", ...) >= 0 and a ~= nil)
+      local b = ...
+      checkfn(b, 2, "explain", select("#", ...) > 0)
+      links, rest = {a, b}, table.pack(select(2, ...))
+    end
+    local x0, opts = rest[1], rest[2]
+    if type(x0) == "table" and opts == nil then x0, opts = nil, x0 end
+    if x0 ~= nil and type(x0) ~= "number" then
+      argerr(getmetatable(a) == Comp and 2 or 3, "explain", "number expected, got " .. typename(x0))
+    end
+    opts = opts or {}
+    local k = #links
+    -- names: pieces outermost first; variables: ins[i] is the input of piece i
+    local names, ins, outs = {}, {}, {}
+    for i = 1, k do
+      local f = links[i]
+      names[i] = (getmetatable(f) == Fn and f.name) or (k == 2 and fnames[i])
+                 or fnames[i] or ("f" .. i)
+      ins[i] = (i == k) and "x" or (k == 2 and "u") or varnames[i] or ("u" .. i)
+      outs[i] = (i == 1) and "y" or ins[i - 1]
+    end
+    local hname = "h"
+    for i = 1, k do if names[i] == "h" then hname = "F" end end
+    local form = "x"
+    for i = k, 1, -1 do form = names[i] .. "(" .. form .. ")" end
+    local steps = {lines = {}, name = hname, form = form, names = names, vars = ins, links = {}}
+    local lines = steps.lines
+
+    -- trace every piece on its own variable, with full simplification
+    local oldlevel = core.expr_mode(2)
+    local exprs, derivs, syms = {}, {}, {}
+    local okall, bad, why = true, nil, nil
+    for i = k, 1, -1 do
+      syms[i] = core.symbol(ins[i])
+      local e, err = trace(links[i], syms[i])
+      if not e then okall, bad, why = false, i, err; break end
+      exprs[i] = e
+      derivs[i] = M.diff(e, syms[i])
+    end
+    if not okall then
+      core.expr_mode(oldlevel)
+      why = why:match("branches on its input") and "it branches on its input"
+            or why:match("compare a symbolic") and "it branches on its input"
+            or why:gsub("^[^:]*:%d+: ", "")
+      numeric(steps, links, names, ins, outs, x0, why, bad)
+    else
+      local defs = {}
+      for i = k, 1, -1 do
+        defs[#defs + 1] = fmt("%s(%s) = %s", names[i], ins[i], tostring(exprs[i]))
+      end
+      lines[1] = fmt("%s(x) = %s  with  %s", hname, form, concat(defs, ",  "))
+      for i = k, 1, -1 do
+        lines[#lines + 1] = fmt("d%s/d%s = %s'(%s) = %s", outs[i], ins[i], names[i], ins[i],
+                                tostring(derivs[i]))
+      end
+      local chain, facs = {}, {}
+      for i = 1, k do
+        chain[i] = fmt("d%s/d%s", outs[i], ins[i])
+        facs[i] = factor(derivs[i])
+      end
+      lines[#lines + 1] = fmt("dy/dx = %s = %s", concat(chain, " * "), concat(facs, " * "))
+      -- substitute each variable by its expression in x, innermost first
+      local subs, cur = {}, syms[k]
+      for i = k, 1, -1 do
+        subs[i] = cur
+        cur = exprs[i]:subst(syms[i], cur)
+      end
+      local total = 1
+      for i = 1, k do total = total * derivs[i]:subst(syms[i], subs[i]) end
+      if type(total) == "number" then total = core.expr_const(total) end
+      local where = {}
+      for i = 1, k - 1 do where[i] = fmt("%s = %s", ins[i], tostring(subs[i])) end
+      local ts = tostring(total)
+      lines[#lines + 1] = "      = " .. ts .. rep(" ", math.max(2, 25 - #ts))
+                          .. "(" .. concat(where, ",  ") .. ")"
+      steps.derivative = total
+      steps.composite = cur
+      for i = 1, k do
+        steps.links[i] = {name = names[i], var = ins[i], out = outs[i], expr = exprs[i],
+                          deriv = derivs[i], subst = subs[i]}
+      end
+      if x0 ~= nil then
+        local vals, dv, v = {}, {}, x0
+        local parts, prod = {}, 1
+        for i = k, 1, -1 do
+          dv[i] = derivs[i]:eval{[ins[i]] = v}
+          v = exprs[i]:eval{[ins[i]] = v}
+          vals[i] = v
+          prod = prod * dv[i]
+        end
+        for i = k, 2, -1 do parts[#parts + 1] = fmt("%s = %s", ins[i - 1], num(vals[i])) end
+        for i = k, 1, -1 do parts[#parts + 1] = fmt("d%s/d%s = %s", outs[i], ins[i], num(dv[i])) end
+        parts[#parts + 1] = fmt("dy/dx = %s", num(prod))
+        lines[#lines + 1] = fmt("at x = %s:  %s", num(x0), concat(parts, ",  "))
+        steps.x0, steps.value, steps.dydx, steps.values, steps.derivs = x0, vals[1], prod, vals, dv
+      end
+      core.expr_mode(oldlevel)
+    end
+    steps.text = concat(lines, "\n") .. "\n"
+    if not opts.quiet then (opts.out or io.stdout):write(steps.text) end
+    return steps
+  end
+
+  ---------------------------------------------------------------- compiled functions
+
+  -- when a function branches, the same interface answered per point by duals
+  local Fallback = {__name = "chainrule.Compiled"}
+  Fallback.__index = Fallback
+  function Fallback.__call (self, x) return self.f(x) end
+  function Fallback.__tostring (self) return "chainrule.Compiled (per-point duals): " .. self.reason end
+  function Fallback.size () return 0 end
+
+  local function atpoint (self, x)
+    local r = M.derivatives(self.f, x, self.order)
+    for i = 1, #r do r[i] = M.value(r[i]) end
+    return r
+  end
+
+  function Fallback.eval (self, xs)
+    if type(xs) == "number" then return table.unpack(atpoint(self, xs)) end
+    if type(xs) ~= "table" then
+      error("bad argument #1 to 'eval' (number or table expected, got " .. typename(xs) .. ")", 2)
+    end
+    local res = {}
+    for j = 1, self.order + 1 do res[j] = {} end
+    for i = 1, #xs do
+      local r = atpoint(self, xs[i])
+      for j = 1, self.order + 1 do res[j][i] = r[j] end
+    end
+    return table.unpack(res, 1, self.order + 1)
+  end
+
+  function Fallback.sample (self, a, b, n)
+    local xs = {}
+    for i = 0, n - 1 do xs[i + 1] = (n == 1) and a or a + (b - a) * (i / (n - 1)) end
+    return xs, self:eval(xs)
+  end
+
+  --- compile(f [, opts]): trace f once; opts.order (1), opts.exact, opts.fallback
+  function M.compile (f, opts, ...)
+    checkfn(f, 1, "compile", f ~= nil or select("#", ...) > 0)
+    if opts ~= nil and type(opts) ~= "table" then
+      argerr(2, "compile", "table expected, got " .. typename(opts))
+    end
+    opts = opts or {}
+    local order = opts.order == nil and 1 or opts.order
+    if math.type(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
+       or order < 0 or order > 8 then
+      error("bad argument #2 to 'compile' (order must be an integer from 0 to 8, got "
+            .. tostring(order) .. ")", 2)
+    end
+    local x = core.symbol("x")
+    local lv, tr = core.expr_mode(0, true)
+    local ok, y = pcall(f, x)
+    core.expr_mode(lv, tr)
+    if ok and type(y) == "number" then y = core.expr_const(y)
+    elseif ok and not isexpr(y) then
+      ok, y = false, "compile: function returned a " .. typename(y) .. ", expected a number"
+    end
+    if not ok then
+      local msg = tostring(y)
+      if not msg:find("compile:", 1, true) then msg = "compile: " .. msg end
+      if opts.fallback then
+        return setmetatable({f = f, order = math.tointeger(order), reason = msg,
+                             compiled = false}, Fallback)
+      end
+      error(msg, 2)
+    end
+    return core.prog(y, x, math.tointeger(order), not opts.exact)
+  end
+end

@@ -1,0 +1,700 @@
+/* cr_expr.c: the node pool, simplifying constructors and the graph algorithms (all iterative) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_expr.h"
+#include "cr_exprint.h"
+
+#define FAC_LIMIT 16   /* longer products are single factors: keeps building linear */
+
+/* ---- the pool ---- */
+
+cr_expr *cr_expr_new (void) {
+  cr_expr *E = (cr_expr *)calloc(1, sizeof(cr_expr));
+  if (E == NULL) return NULL;
+  E->freelist = CR_NONE;
+  E->nbucket = 256;
+  E->bucket = (int *)malloc(E->nbucket * sizeof(int));
+  if (E->bucket == NULL) { free(E); return NULL; }
+  memset(E->bucket, 0xff, E->nbucket * sizeof(int));  /* all CR_NONE */
+  return E;
+}
+
+void cr_expr_free (cr_expr *E) {
+  int i;
+  if (E == NULL) return;
+  for (i = 0; i < E->nnames; i++) free(E->names[i]);
+  free(E->names);
+  free(E->n);
+  free(E->stamp);
+  free(E->pos);
+  free(E->bucket);
+  free(E);
+}
+
+static unsigned hashnode (int kind, int op, int a, int b, double k) {
+  unsigned long long bits = 0, h;
+  if (kind == CR_E_CONST) memcpy(&bits, &k, sizeof bits);
+  h = bits ^ ((unsigned long long)(unsigned)kind << 56) ^ ((unsigned long long)(unsigned)op << 48);
+  h ^= (unsigned long long)(unsigned)a * 0x9E3779B97F4A7C15ull;
+  h ^= (unsigned long long)(unsigned)b * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return (unsigned)h;
+}
+
+static int samekey (const Node *x, int kind, int op, int a, int b, double k) {
+  if (x->kind != kind || x->a != a || x->b != b) return 0;
+  if (kind == CR_E_OP) return x->op == op;
+  if (kind == CR_E_CONST) return memcmp(&x->k, &k, sizeof k) == 0;  /* -0 and NaNs by bits */
+  return 1;
+}
+
+static void rehash (cr_expr *E, size_t nb) {
+  int *nbk = (int *)malloc(nb * sizeof(int));
+  size_t i;
+  if (nbk == NULL) return;  /* keep the old table: chains just get longer */
+  memset(nbk, 0xff, nb * sizeof(int));
+  for (i = 0; i < E->top; i++) {
+    Node *x = &E->n[i];
+    if (x->live) {
+      unsigned h = hashnode(x->kind, x->op, x->a, x->b, x->k) & (unsigned)(nb - 1);
+      x->hnext = nbk[h];
+      nbk[h] = (int)i;
+    }
+  }
+  free(E->bucket);
+  E->bucket = nbk;
+  E->nbucket = nb;
+}
+
+static int grow (cr_expr *E) {
+  size_t nc = E->cap ? E->cap * 2 : 1024;
+  Node *nn;
+  unsigned *ns;
+  int *np;
+  if (nc > 0x3fffffff) return -1;
+  nn = (Node *)realloc(E->n, nc * sizeof(Node));
+  if (nn == NULL) return -1;
+  E->n = nn;
+  ns = (unsigned *)realloc(E->stamp, nc * sizeof(unsigned));
+  if (ns == NULL) return -1;
+  memset(ns + E->cap, 0, (nc - E->cap) * sizeof(unsigned));
+  E->stamp = ns;
+  np = (int *)realloc(E->pos, nc * sizeof(int));
+  if (np == NULL) return -1;
+  E->pos = np;
+  E->cap = nc;
+  return 0;
+}
+
+/* find the node with this key, or make it */
+static int intern (cr_expr *E, int kind, int op, int a, int b, double k) {
+  unsigned h = hashnode(kind, op, a, b, k);
+  int i = E->bucket[h & (E->nbucket - 1)];
+  Node *x;
+  while (i != CR_NONE) {
+    if (samekey(&E->n[i], kind, op, a, b, k)) return i;
+    i = E->n[i].hnext;
+  }
+  if (E->freelist != CR_NONE) {
+    i = E->freelist;
+    E->freelist = E->n[i].hnext;
+  }
+  else {
+    if (E->top == E->cap && grow(E) != 0) return CR_NONE;
+    i = (int)E->top++;
+  }
+  x = &E->n[i];
+  x->kind = (unsigned char)kind;
+  x->op = (unsigned char)op;
+  x->a = a;
+  x->b = b;
+  x->k = (kind == CR_E_CONST) ? k : 0.0;
+  x->ext = 0;
+  x->live = 1;
+  x->nfac = 1;
+  x->depth = 0;
+  if (kind == CR_E_OP) {
+    unsigned da = E->n[a].depth, db = (b != CR_NONE) ? E->n[b].depth : 0;
+    x->depth = 1 + (da > db ? da : db);
+    if (op == CR_OP_mul) {
+      unsigned f = (unsigned)E->n[a].nfac + E->n[b].nfac;
+      x->nfac = (unsigned char)(f > 255 ? 255 : f);
+    }
+  }
+  h &= (unsigned)(E->nbucket - 1);
+  x->hnext = E->bucket[h];
+  E->bucket[h] = i;
+  E->nlive++;
+  if (E->nlive > E->nbucket) rehash(E, E->nbucket * 2);
+  return i;
+}
+
+int cr_expr_const (cr_expr *E, double k) {
+  return intern(E, CR_E_CONST, 0, CR_NONE, CR_NONE, k);
+}
+
+int cr_expr_var (cr_expr *E, const char *name) {
+  int id;
+  for (id = 0; id < E->nnames; id++)
+    if (strcmp(E->names[id], name) == 0) break;
+  if (id == E->nnames) {
+    char *s;
+    if (E->nnames == E->capnames) {
+      int nc = E->capnames ? E->capnames * 2 : 8;
+      char **nn = (char **)realloc(E->names, (size_t)nc * sizeof(char *));
+      if (nn == NULL) return CR_NONE;
+      E->names = nn;
+      E->capnames = nc;
+    }
+    s = (char *)malloc(strlen(name) + 1);
+    if (s == NULL) return CR_NONE;
+    strcpy(s, name);
+    E->names[E->nnames++] = s;
+  }
+  return intern(E, CR_E_VAR, 0, id, CR_NONE, 0.0);
+}
+
+int cr_expr_kind (const cr_expr *E, int n) { return E->n[n].kind; }
+double cr_expr_value (const cr_expr *E, int n) { return E->n[n].k; }
+int cr_expr_varid (const cr_expr *E, int n) { return E->n[n].a; }
+const char *cr_expr_varname (const cr_expr *E, int id) { return E->names[id]; }
+int cr_expr_op (const cr_expr *E, int n) { return E->n[n].op; }
+int cr_expr_arg (const cr_expr *E, int n, int i) { return i == 0 ? E->n[n].a : E->n[n].b; }
+int cr_expr_nvars (const cr_expr *E) { return E->nnames; }
+size_t cr_expr_live (const cr_expr *E) { return E->nlive; }
+
+void cr_expr_hold (cr_expr *E, int n) { E->n[n].ext++; }
+void cr_expr_release (cr_expr *E, int n) { if (E->n[n].ext > 0) E->n[n].ext--; }
+
+static unsigned newepoch (cr_expr *E) {
+  if (++E->epoch == 0) {  /* wrapped: forget every old mark */
+    memset(E->stamp, 0, E->cap * sizeof(unsigned));
+    E->epoch = 1;
+  }
+  return E->epoch;
+}
+
+/* give memory back after a collection left the pool mostly empty */
+static void shrink (cr_expr *E, size_t nc) {
+  Node *nn = (Node *)realloc(E->n, nc * sizeof(Node));
+  unsigned *ns;
+  int *np;
+  if (nn == NULL) return;  /* keeping the larger block is fine */
+  E->n = nn;
+  ns = (unsigned *)realloc(E->stamp, nc * sizeof(unsigned));
+  if (ns != NULL) E->stamp = ns;
+  np = (int *)realloc(E->pos, nc * sizeof(int));
+  if (np != NULL) E->pos = np;
+  if (ns != NULL && np != NULL) E->cap = nc;
+}
+
+size_t cr_expr_collect (cr_expr *E) {
+  unsigned ep = newepoch(E);
+  int *stack;
+  size_t i, sp = 0;
+  stack = (int *)malloc((E->top + 1) * sizeof(int));
+  if (stack == NULL) return E->nlive;  /* collecting is optional */
+  for (i = 0; i < E->top; i++) {
+    if (E->n[i].live && E->n[i].ext > 0 && E->stamp[i] != ep) {
+      E->stamp[i] = ep;
+      stack[sp++] = (int)i;
+      while (sp > 0) {  /* each node is pushed once: the stack never exceeds top */
+        Node *x = &E->n[stack[--sp]];
+        if (x->kind != CR_E_OP) continue;
+        if (E->stamp[x->a] != ep) { E->stamp[x->a] = ep; stack[sp++] = x->a; }
+        if (x->b != CR_NONE && E->stamp[x->b] != ep) { E->stamp[x->b] = ep; stack[sp++] = x->b; }
+      }
+    }
+  }
+  free(stack);
+  E->freelist = CR_NONE;
+  E->nlive = 0;
+  while (E->top > 0 && !(E->n[E->top - 1].live && E->stamp[E->top - 1] == ep))
+    E->top--;  /* dead nodes at the end are dropped, not listed as free */
+  for (i = E->top; i-- > 0; ) {
+    Node *x = &E->n[i];
+    if (x->live && E->stamp[i] == ep) E->nlive++;
+    else {
+      x->live = 0;
+      x->hnext = E->freelist;
+      E->freelist = (int)i;
+    }
+  }
+  if (E->cap > 4096 && E->top < E->cap / 4) shrink(E, E->top * 2 > 4096 ? E->top * 2 : 4096);
+  rehash(E, E->nbucket);
+  E->lastlive = E->nlive;
+  return E->nlive;
+}
+
+void cr_expr_maybe_collect (cr_expr *E) {
+  if (E->nlive > 2 * E->lastlive + 4096) cr_expr_collect(E);
+}
+
+/* ---- topological order ---- */
+
+typedef struct Frame { int n, st; } Frame;
+
+long cr_expr_topo (cr_expr *E, const int *roots, int nroots, int **order) {
+  unsigned ep = newepoch(E);
+  size_t sp = 0, cap = 64, cnt = 0, ocap = 64;
+  Frame *st = (Frame *)malloc(cap * sizeof(Frame));
+  int *out = (int *)malloc(ocap * sizeof(int));
+  int r;
+  if (st == NULL || out == NULL) goto nomem;
+  for (r = 0; r < nroots; r++) {
+    if (roots[r] == CR_NONE) continue;
+    st[sp].n = roots[r]; st[sp].st = 0; sp++;
+    while (sp > 0) {
+      Frame *f = &st[sp - 1];
+      int n = f->n;
+      if (f->st == 0) {
+        const Node *x = &E->n[n];
+        if (E->stamp[n] == ep) { sp--; continue; }
+        E->stamp[n] = ep;
+        f->st = 1;
+        if (x->kind == CR_E_OP) {
+          if (sp + 2 > cap) {
+            Frame *ns = (Frame *)realloc(st, 2 * cap * sizeof(Frame));
+            if (ns == NULL) goto nomem;
+            st = ns;
+            cap *= 2;
+          }
+          if (x->b != CR_NONE && E->stamp[x->b] != ep) { st[sp].n = x->b; st[sp].st = 0; sp++; }
+          if (E->stamp[x->a] != ep) { st[sp].n = x->a; st[sp].st = 0; sp++; }
+        }
+      }
+      else {
+        sp--;
+        if (cnt == ocap) {
+          int *no = (int *)realloc(out, 2 * ocap * sizeof(int));
+          if (no == NULL) goto nomem;
+          out = no;
+          ocap *= 2;
+        }
+        E->pos[n] = (int)cnt;
+        out[cnt++] = n;
+      }
+    }
+  }
+  free(st);
+  *order = out;
+  return (long)cnt;
+nomem:
+  free(st);
+  free(out);
+  *order = NULL;
+  return -1;
+}
+
+int cr_expr_pos_of (const cr_expr *E, int n) { return E->pos[n]; }
+
+int cr_expr_freevars (cr_expr *E, int root, int *ids, int max) {
+  int *ord, nv = 0;
+  long i, cnt = cr_expr_topo(E, &root, 1, &ord);
+  if (cnt < 0) return -1;
+  for (i = 0; i < cnt; i++) {
+    const Node *x = &E->n[ord[i]];
+    if (x->kind == CR_E_VAR) {
+      int j, seen = 0;
+      for (j = 0; j < nv && j < max; j++) if (ids[j] == x->a) seen = 1;
+      if (!seen) { if (nv < max) ids[nv] = x->a; nv++; }
+    }
+  }
+  free(ord);
+  return nv;
+}
+
+int cr_expr_eval (cr_expr *E, int root, const double *vals, double *out) {
+  int *ord;
+  double *v;
+  long i, cnt = cr_expr_topo(E, &root, 1, &ord);
+  if (cnt < 0) return -1;
+  v = (double *)malloc((size_t)cnt * sizeof(double));
+  if (v == NULL) { free(ord); return -1; }
+  for (i = 0; i < cnt; i++) {
+    const Node *x = &E->n[ord[i]];
+    switch (x->kind) {
+      case CR_E_CONST: v[i] = x->k; break;
+      case CR_E_VAR: v[i] = vals[x->a]; break;
+      default:
+        v[i] = cr_op_value((cr_opid)x->op, v[E->pos[x->a]],
+                           x->b != CR_NONE ? v[E->pos[x->b]] : 0.0);
+    }
+  }
+  *out = v[cnt - 1];
+  free(v);
+  free(ord);
+  return 0;
+}
+
+/* ---- simplifying constructors ---- */
+
+static int isconst (const cr_expr *E, int n, double k) {
+  return E->n[n].kind == CR_E_CONST && E->n[n].k == k;
+}
+
+static int isop (const cr_expr *E, int n, int op) {
+  return E->n[n].kind == CR_E_OP && E->n[n].op == op;
+}
+
+static int raw (cr_expr *E, int op, int a, int b) {
+  if (a == CR_NONE || (cr_ops[op].arity == 2 && b == CR_NONE)) return CR_NONE;
+  return intern(E, CR_E_OP, op, a, cr_ops[op].arity == 2 ? b : CR_NONE, 0.0);
+}
+
+static int isint (double e) { return e == floor(e) && fabs(e) < 1e15; }
+
+/* "negative" constants print with a sign, so products carry them as coefficients */
+static int isnegconst (const cr_expr *E, int n) {
+  return E->n[n].kind == CR_E_CONST && E->n[n].k < 0;
+}
+
+typedef struct Fac { int base; double e; } Fac;
+
+#define MAXFAC (2 * FAC_LIMIT + 2)
+
+/* order of factors in a product: shallow before deep, then by shape, so printing is stable */
+static int faccmp (const cr_expr *E, int x, int y) {
+  int steps = 0;
+  while (x != y && steps++ < 64) {
+    const Node *p = &E->n[x], *q = &E->n[y];
+    if (p->depth != q->depth) return p->depth < q->depth ? -1 : 1;
+    if (p->kind != q->kind) return p->kind < q->kind ? -1 : 1;
+    if (p->kind == CR_E_CONST) return p->k < q->k ? -1 : (p->k > q->k ? 1 : 0);
+    if (p->kind == CR_E_VAR) return strcmp(E->names[p->a], E->names[q->a]);
+    if (p->op != q->op) return p->op < q->op ? -1 : 1;
+    if (p->a != q->a) { x = p->a; y = q->a; }
+    else if (p->b != q->b && p->b != CR_NONE) { x = p->b; y = q->b; }
+    else return 0;
+  }
+  return (x == y) ? 0 : (x < y ? -1 : 1);
+}
+
+static int addfac (Fac *f, int nf, int base, double e) {
+  int i;
+  for (i = 0; i < nf; i++) {
+    /* merging is exact only for integer powers of one sign: x^2*x^-2 is not 1 at 0 */
+    if (f[i].base == base && isint(f[i].e) && isint(e)
+        && ((f[i].e > 0 && e > 0) || (f[i].e < 0 && e < 0))) {
+      f[i].e += e;
+      return nf;
+    }
+  }
+  if (nf >= MAXFAC) return -1;
+  f[nf].base = base;
+  f[nf].e = e;
+  return nf + 1;
+}
+
+/* a short, exact quotient folds; 1/3 stays a fraction so products print as .../3 */
+static int shortquot (double a, double b) {
+  char buf[40];
+  double q = a / b;
+  if (!isfinite(q) || q * b != a) return 0;
+  cr_expr_fmtnum(buf, q);
+  return strlen(buf) <= 8;
+}
+
+/*
+** A product seen as (cn/cd) * base_1^e_1 * ...: walks mul, neg and div nodes,
+** denominators with negated exponents.  Returns the factor count or -1.
+*/
+static int flatten (const cr_expr *E, int n, int inv0, double *cn, double *cd, Fac *f, int nf) {
+  int stack[MAXFAC + 4], inv[MAXFAC + 4], sp = 0;
+  stack[sp] = n; inv[sp++] = inv0;
+  while (sp > 0 && nf >= 0) {
+    int m = stack[--sp], v = inv[sp];
+    const Node *x = &E->n[m];
+    if (x->kind == CR_E_CONST) { if (v) *cd *= x->k; else *cn *= x->k; }
+    else if (x->kind == CR_E_OP && (x->op == CR_OP_mul || x->op == CR_OP_div)
+             && x->nfac <= FAC_LIMIT && sp + 2 <= MAXFAC) {
+      stack[sp] = x->b; inv[sp++] = (x->op == CR_OP_div) ? !v : v;
+      stack[sp] = x->a; inv[sp++] = v;
+    }
+    else if (x->kind == CR_E_OP && x->op == CR_OP_neg && sp + 1 <= MAXFAC) {
+      *cn = -*cn;
+      stack[sp] = x->a; inv[sp++] = v;
+    }
+    else if (x->kind == CR_E_OP && x->op == CR_OP_pow && E->n[x->b].kind == CR_E_CONST
+             && isint(E->n[x->b].k))
+      nf = addfac(f, nf, x->a, v ? -E->n[x->b].k : E->n[x->b].k);
+    else nf = addfac(f, nf, m, v ? -1.0 : 1.0);
+  }
+  return (sp > 0) ? -1 : nf;
+}
+
+static int mk (cr_expr *E, int op, int a, int b, int level);
+
+/* chain of the factors with exponents of one sign, as powers with |e| */
+static int chain (cr_expr *E, const Fac *f, int nf, int sign, int start) {
+  int i, r = start;
+  for (i = 0; i < nf; i++) {
+    int t;
+    double e = f[i].e * sign;
+    if (e <= 0) continue;
+    t = (e == 1) ? f[i].base : raw(E, CR_OP_pow, f[i].base, cr_expr_const(E, e));
+    r = (r == CR_NONE) ? t : raw(E, CR_OP_mul, r, t);
+  }
+  return r;
+}
+
+/* a*b (or a/b with div set) at the full level: coefficient first, factors sorted, powers merged */
+static int product (cr_expr *E, int a, int b, int div) {
+  Fac f[MAXFAC];
+  double cn = 1.0, cd = 1.0, coef;
+  int nf = flatten(E, a, 0, &cn, &cd, f, 0), i, j, num, den, neg = 0;
+  if (nf >= 0 && b != CR_NONE) nf = flatten(E, b, div, &cn, &cd, f, nf);
+  if (nf < 0) return raw(E, div ? CR_OP_div : CR_OP_mul, a, b);  /* too long to sort: as is */
+  if (cn == 0 && cd != 0) return cr_expr_const(E, 0.0);  /* strong zero, as the duals' zero tangents */
+  if (cd == 1 || shortquot(cn, cd)) { coef = cn / cd; cd = 1.0; }
+  else coef = cn;
+  for (i = 1; i < nf; i++) {  /* insertion sort: products are short */
+    Fac t = f[i];
+    for (j = i; j > 0 && faccmp(E, f[j - 1].base, t.base) > 0; j--) f[j] = f[j - 1];
+    f[j] = t;
+  }
+  if (coef < 0) { neg = 1; coef = -coef; }
+  num = chain(E, f, nf, 1, (coef != 1) ? cr_expr_const(E, coef) : CR_NONE);
+  den = chain(E, f, nf, -1, (cd != 1) ? cr_expr_const(E, cd) : CR_NONE);
+  if (num == CR_NONE) num = cr_expr_const(E, 1.0);
+  if (den != CR_NONE) num = raw(E, CR_OP_div, num, den);
+  if (neg) {  /* -2*x prints as a coefficient; -(x*y) as a negation */
+    if (isconst(E, num, coef) && coef != 1) return cr_expr_const(E, -coef);
+    if (E->n[num].kind == CR_E_OP && E->n[num].op == CR_OP_mul && isconst(E, E->n[num].a, coef)
+        && coef != 1)
+      return raw(E, CR_OP_mul, cr_expr_const(E, -coef), E->n[num].b);
+    if (E->n[num].kind == CR_E_OP && E->n[num].op == CR_OP_div
+        && E->n[E->n[num].a].kind == CR_E_CONST) {  /* -1/x^2 */
+      int d = E->n[num].b;
+      return raw(E, CR_OP_div, cr_expr_const(E, -E->n[E->n[num].a].k), d);
+    }
+    return raw(E, CR_OP_neg, num, CR_NONE);
+  }
+  return num;
+}
+
+/* n as c * rest with c a negative number, for a + (-c)*rest -> a - c*rest */
+static int negcoef (cr_expr *E, int n, double *c, int *rest) {
+  const Node *x = &E->n[n];
+  if (x->kind == CR_E_OP && x->op == CR_OP_mul && isnegconst(E, x->a)) {
+    *c = E->n[x->a].k;
+    *rest = x->b;
+    return 1;
+  }
+  return 0;
+}
+
+static int mk (cr_expr *E, int op, int a, int b, int level) {
+  /* copies, not pointers: making a node may move the pool */
+  Node xa, xb;
+  int two = (cr_ops[op].arity == 2);
+  if (a == CR_NONE || (two && b == CR_NONE)) return CR_NONE;
+  if (!two) b = CR_NONE;
+  if (level == CR_S_NONE) return raw(E, op, a, b);
+  xa = E->n[a];
+  if (two) xb = E->n[b];
+  else memset(&xb, 0, sizeof xb);
+  if (xa.kind == CR_E_CONST && (!two || xb.kind == CR_E_CONST)
+      && !(op == CR_OP_div && level >= CR_S_FULL && !shortquot(xa.k, xb.k)))
+    return cr_expr_const(E, cr_op_value((cr_opid)op, xa.k, two ? xb.k : 0.0));
+  switch (op) {
+    case CR_OP_add:
+      if (isconst(E, b, 0)) return a;
+      if (isconst(E, a, 0)) return b;
+      if (level < CR_S_FULL) break;
+      if (xa.kind == CR_E_CONST) return mk(E, CR_OP_add, b, a, level);  /* constants last */
+      if (isop(E, b, CR_OP_neg)) return mk(E, CR_OP_sub, a, xb.a, level);
+      if (isop(E, a, CR_OP_neg)) return mk(E, CR_OP_sub, b, xa.a, level);
+      if (isnegconst(E, b)) return mk(E, CR_OP_sub, a, cr_expr_const(E, -xb.k), level);
+      if (a == b) return mk(E, CR_OP_mul, cr_expr_const(E, 2.0), a, level);
+      if (xb.kind == CR_E_CONST && (isop(E, a, CR_OP_add) || isop(E, a, CR_OP_sub))
+          && E->n[xa.b].kind == CR_E_CONST) {  /* (t +- c1) + c2 */
+        double c1 = E->n[xa.b].k;
+        int k = cr_expr_const(E, (xa.op == CR_OP_add ? c1 : -c1) + xb.k);
+        return mk(E, CR_OP_add, xa.a, k, level);
+      }
+      {
+        double c;
+        int rest;
+        if (negcoef(E, b, &c, &rest)) {
+          int t = mk(E, CR_OP_mul, cr_expr_const(E, -c), rest, level);
+          return mk(E, CR_OP_sub, a, t, level);
+        }
+      }
+      break;
+    case CR_OP_sub:
+      if (isconst(E, b, 0)) return a;
+      if (isconst(E, a, 0)) return mk(E, CR_OP_neg, b, CR_NONE, level);
+      if (level < CR_S_FULL) break;
+      if (isop(E, b, CR_OP_neg)) return mk(E, CR_OP_add, a, xb.a, level);
+      if (isnegconst(E, b)) return mk(E, CR_OP_add, a, cr_expr_const(E, -xb.k), level);
+      if (xb.kind == CR_E_CONST && (isop(E, a, CR_OP_add) || isop(E, a, CR_OP_sub))
+          && E->n[xa.b].kind == CR_E_CONST) {  /* (t +- c1) - c2 */
+        double c1 = E->n[xa.b].k;
+        int k = cr_expr_const(E, (xa.op == CR_OP_add ? c1 : -c1) - xb.k);
+        return mk(E, CR_OP_add, xa.a, k, level);
+      }
+      {
+        double c;
+        int rest;
+        if (negcoef(E, b, &c, &rest)) {
+          int t = mk(E, CR_OP_mul, cr_expr_const(E, -c), rest, level);
+          return mk(E, CR_OP_add, a, t, level);
+        }
+      }
+      break;
+    case CR_OP_mul:
+      if (level >= CR_S_FULL) return product(E, a, b, 0);
+      if (isconst(E, b, 1)) return a;
+      if (isconst(E, a, 1)) return b;
+      if (isconst(E, b, -1)) return mk(E, CR_OP_neg, a, CR_NONE, level);
+      if (isconst(E, a, -1)) return mk(E, CR_OP_neg, b, CR_NONE, level);
+      break;
+    case CR_OP_mulz:  /* a*b with 0*anything = 0: the strong zero is exact here */
+      if (level >= CR_S_FULL) return product(E, a, b, 0);  /* products keep strong zeros */
+      if (xa.kind == CR_E_CONST)
+        return (xa.k == 0) ? a : mk(E, CR_OP_mul, a, b, level);
+      break;
+    case CR_OP_xlogy:
+      if (xa.kind == CR_E_CONST || level >= CR_S_FULL) {
+        int l;
+        if (xa.kind == CR_E_CONST && xa.k == 0) return a;
+        l = mk(E, CR_OP_log, b, CR_NONE, level);
+        return mk(E, CR_OP_mul, a, l, level);
+      }
+      break;
+    case CR_OP_div:
+      if (isconst(E, b, 1)) return a;
+      if (isconst(E, b, -1)) return mk(E, CR_OP_neg, a, CR_NONE, level);
+      if (level >= CR_S_FULL) return product(E, a, b, 1);
+      break;
+    case CR_OP_pow:
+      if (isconst(E, b, 1)) return a;
+      if (isconst(E, b, 0) || isconst(E, a, 1)) return cr_expr_const(E, 1.0);  /* pow(x, 0) = pow(1, y) = 1 */
+      if (level >= CR_S_FULL && xb.kind == CR_E_CONST && isint(xb.k) && xb.k > 0
+          && isop(E, a, CR_OP_pow) && E->n[xa.b].kind == CR_E_CONST
+          && isint(E->n[xa.b].k) && E->n[xa.b].k > 0) {
+        int k = cr_expr_const(E, E->n[xa.b].k * xb.k);
+        return mk(E, CR_OP_pow, xa.a, k, level);
+      }
+      break;
+    case CR_OP_neg:
+      if (isop(E, a, CR_OP_neg)) return xa.a;
+      if (level < CR_S_FULL) break;
+      if (isop(E, a, CR_OP_mul)) return product(E, cr_expr_const(E, -1.0), a, 0);
+      if (isop(E, a, CR_OP_sub)) return mk(E, CR_OP_sub, xa.b, xa.a, level);
+      break;
+    default:
+      break;
+  }
+  return raw(E, op, a, b);
+}
+
+int cr_expr_apply (cr_expr *E, cr_opid op, int a, int b, int level) {
+  if ((int)op < 0 || op >= CR_NOPS) return CR_NONE;
+  return mk(E, op, a, b, level);
+}
+
+/* ---- derivatives and rewriting, in topological order ---- */
+
+typedef struct NodeAlg { cr_expr *E; int level; } NodeAlg;
+
+static int na_konst (void *ud, double k, void *out) {
+  int n = cr_expr_const(((NodeAlg *)ud)->E, k);
+  memcpy(out, &n, sizeof n);
+  return n == CR_NONE;
+}
+
+static int na_apply (void *ud, cr_opid op, const void *a, const void *b, void *out) {
+  NodeAlg *na = (NodeAlg *)ud;
+  int x, y = CR_NONE, n;
+  memcpy(&x, a, sizeof x);
+  if (b) memcpy(&y, b, sizeof y);
+  n = mk(na->E, op, x, y, na->level);
+  memcpy(out, &n, sizeof n);
+  return n == CR_NONE;
+}
+
+int cr_expr_diff (cr_expr *E, int root, int var, int level) {
+  int *ord, *d, zero, one, res;
+  long i, cnt;
+  NodeAlg na;
+  cr_algebra alg;
+  if (root == CR_NONE || var == CR_NONE) return CR_NONE;
+  zero = cr_expr_const(E, 0.0);
+  one = cr_expr_const(E, 1.0);
+  if (zero == CR_NONE || one == CR_NONE) return CR_NONE;
+  cnt = cr_expr_topo(E, &root, 1, &ord);
+  if (cnt < 0) return CR_NONE;
+  d = (int *)malloc((size_t)cnt * sizeof(int));
+  if (d == NULL) { free(ord); return CR_NONE; }
+  na.E = E;
+  na.level = level;
+  alg.size = sizeof(int);
+  alg.ud = &na;
+  alg.konst = na_konst;
+  alg.apply = na_apply;
+  for (i = 0; i < cnt; i++) {
+    int n = ord[i];
+    const Node *x = &E->n[n];
+    if (x->kind == CR_E_CONST) d[i] = zero;
+    else if (x->kind == CR_E_VAR) d[i] = (n == var) ? one : zero;
+    else {
+      int j, sum = CR_NONE, args[2];
+      cr_opid op = (cr_opid)x->op;
+      args[0] = x->a;
+      args[1] = x->b;
+      for (j = 0; j < cr_ops[op].arity; j++) {
+        int da = d[E->pos[args[j]]], p, term;
+        if (da == zero) continue;  /* no perturbation: a strong zero, as in the duals */
+        if (cr_rule_eval(&alg, op, j, &args[0], &args[1], &n, &p) != 0) { sum = CR_NONE; goto fail; }
+        term = mk(E, CR_OP_mul, p, da, level);
+        sum = (sum == CR_NONE) ? term : mk(E, CR_OP_add, sum, term, level);
+        if (sum == CR_NONE) goto fail;
+      }
+      d[i] = (sum == CR_NONE) ? zero : sum;
+      /* the rules may have made nodes, but never moved the ones in ord */
+    }
+  }
+  res = d[cnt - 1];
+  free(d);
+  free(ord);
+  return res;
+fail:
+  free(d);
+  free(ord);
+  return CR_NONE;
+}
+
+int cr_expr_subst (cr_expr *E, int root, int var, int by, int level) {
+  int *ord, *m, res;
+  long i, cnt;
+  if (root == CR_NONE) return CR_NONE;
+  cnt = cr_expr_topo(E, &root, 1, &ord);
+  if (cnt < 0) return CR_NONE;
+  m = (int *)malloc((size_t)cnt * sizeof(int));
+  if (m == NULL) { free(ord); return CR_NONE; }
+  for (i = 0; i < cnt; i++) {
+    int n = ord[i];
+    const Node *x = &E->n[n];
+    if (x->kind != CR_E_OP) m[i] = (n == var && by != CR_NONE) ? by : n;
+    else {
+      int a = m[E->pos[x->a]], b = (x->b != CR_NONE) ? m[E->pos[x->b]] : CR_NONE;
+      m[i] = mk(E, x->op, a, b, level);
+      if (m[i] == CR_NONE) { free(m); free(ord); return CR_NONE; }
+    }
+  }
+  res = m[cnt - 1];
+  free(m);
+  free(ord);
+  return res;
+}
+
+int cr_expr_simplify (cr_expr *E, int root, int level) {
+  return cr_expr_subst(E, root, CR_NONE, CR_NONE, level);
+}

@@ -1,0 +1,29 @@
+/* cr_exprint.h: the node pool's layout, shared by the files of the expression core only */
+#ifndef cr_exprint_h
+#define cr_exprint_h
+
+#include <stddef.h>
+
+typedef struct Node {
+  double k;            /* value of a constant */
+  int a, b;            /* arguments (CR_NONE when absent); a is the name id of a variable */
+  int hnext;           /* next node in the hash chain, or in the free list */
+  unsigned ext;        /* holds from outside */
+  unsigned depth;      /* longest path to a leaf */
+  unsigned char kind, op, live, nfac;  /* nfac: factors a product flattens into */
+} Node;
+
+struct cr_expr {
+  Node *n;
+  unsigned *stamp;     /* visit marks, compared with epoch */
+  int *pos;            /* scratch: a node's place in the current topological order */
+  size_t cap, top, nlive, lastlive;
+  int freelist;
+  int *bucket;
+  size_t nbucket;      /* a power of 2 */
+  char **names;
+  int nnames, capnames;
+  unsigned epoch;
+};
+
+#endif

@@ -1,0 +1,93 @@
+/* cr_tape.c: growing the Wengert list and the reverse sweep over it */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_tape.h"
+
+void cr_tape_init (cr_tape *T, size_t limit) {
+  memset(T, 0, sizeof *T);
+  T->limit = limit;
+}
+
+void cr_tape_free (cr_tape *T) {
+  free(T->node);
+  free(T->val);
+  free(T->adj);
+  T->node = NULL;
+  T->val = T->adj = NULL;
+  T->n = T->cap = T->adjcap = T->ngeneric = 0;
+}
+
+void cr_tape_take (cr_tape *dst, cr_tape *src) {
+  size_t limit = dst->limit;
+  cr_tape_free(dst);
+  *dst = *src;
+  dst->limit = limit;
+  dst->n = 0;
+  dst->ngeneric = 0;
+  src->node = NULL;
+  src->val = src->adj = NULL;
+  src->n = src->cap = src->adjcap = src->ngeneric = 0;
+}
+
+static int grow (cr_tape *T) {
+  size_t cap = T->cap ? T->cap * 2 : 256;
+  cr_node *nn;
+  double *nv;
+  if (cap > T->limit) cap = T->limit;
+  if (cap <= T->n) return CR_TAPE_EFULL;
+  nn = (cr_node *)realloc(T->node, cap * sizeof *nn);
+  if (nn == NULL) return CR_TAPE_ENOMEM;
+  T->node = nn;
+  nv = (double *)realloc(T->val, cap * sizeof *nv);
+  if (nv == NULL) return CR_TAPE_ENOMEM;
+  T->val = nv;
+  T->cap = cap;
+  return 0;
+}
+
+long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v) {
+  cr_node *nd;
+  if (T->n >= T->limit) return -CR_TAPE_EFULL;
+  if (T->n == T->cap) {
+    int e = grow(T);
+    if (e) return -e;
+  }
+  nd = &T->node[T->n];
+  nd->a = a; nd->b = b;
+  nd->da = da; nd->db = db;
+  nd->kind = CR_NODE_PLAIN;
+  nd->slot = 0;
+  T->val[T->n] = v;
+  return (long)T->n++;
+}
+
+long cr_tape_record (cr_tape *T, cr_opid op, int ia, double a, int ib, double b) {
+  double y = cr_op_value(op, a, b);
+  double da = (ia >= 0) ? cr_op_partial(op, 0, a, b, y) : 0.0;
+  double db = (ib >= 0) ? cr_op_partial(op, 1, a, b, y) : 0.0;
+  return cr_tape_push(T, ia, da, ib, db, y);
+}
+
+int cr_tape_backward (cr_tape *T, long from, double seed) {
+  double *adj;
+  const cr_node *nd = T->node;
+  long i;
+  if (from < 0 || (size_t)from >= T->n) return 0;
+  if (T->adjcap < T->n) {
+    double *na = (double *)realloc(T->adj, T->cap * sizeof *na);
+    if (na == NULL) return CR_TAPE_ENOMEM;
+    T->adj = na;
+    T->adjcap = T->cap;
+  }
+  adj = T->adj;
+  memset(adj, 0, (size_t)(from + 1) * sizeof *adj);
+  adj[from] = seed;
+  for (i = from; i >= 0; i--) {  /* the one reverse loop: parents come before children */
+    double g = adj[i];
+    if (g == 0) continue;  /* strong zero, as in forward mode: 0 * inf adds nothing */
+    if (nd[i].a >= 0 && nd[i].da != 0) adj[nd[i].a] += nd[i].da * g;
+    if (nd[i].b >= 0 && nd[i].db != 0) adj[nd[i].b] += nd[i].db * g;
+  }
+  return 0;
+}

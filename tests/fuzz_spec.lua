@@ -1,0 +1,43 @@
+-- fuzz_spec.lua: programs the fuzzer once failed on, kept as regression tests with known answers
+local cr = require "chainrule"
+local cm = cr.math
+
+-- each: what it caught, the program, the point, and the derivative computed independently
+local found = {
+  {"asinh's rule squared its argument and overflowed (fuzz program 1021267)",
+    function (x) return cm.asinh(x * 1e300 - cm.cbrt(7)) end, 3,
+    1 / 3},  -- 1e300 / sqrt((3e300)^2 + 1), exactly 1/3 to double precision
+  {"atan2's rule squared its second argument and overflowed (fuzz program 1045867)",
+    function (x) return cm.atan(2.5 * x, 1e300 / 3) end, 0.3, 2.5 / (1e300 / 3)},
+  {"acosh's rule squared its argument and overflowed",
+    function (x) return cm.acosh(x) end, 1e200, 1e-200},
+}
+
+describe("fuzzer regressions", function ()
+  for _, case in ipairs(found) do
+    it(case[1], function ()
+      local d = cr.derivative(case[2], case[3])
+      H.assert_close(d, case[4], 1e-14, 0, "derivative")
+    end)
+  end
+
+  it("reproduces one program from its number, and a run reports its size", function ()
+    local cmd = ("LUA_PATH=%q LUA_CPATH=%q lua5.4 scripts/fuzz.lua --program 1021267 --verbose")
+      :format(package.path, package.cpath)
+    local f = assert(io.popen(cmd))
+    local out = f:read("a")
+    local ok = f:close()
+    assert.is_true(ok, out)
+    assert.truthy(out:find("program 1021267 at x = 3: cm.asinh(((x * 1e300) - cm.cbrt(7)))", 1, true), out)
+    assert.truthy(out:find("1 passed, 0 failed", 1, true), out)
+  end)
+
+  it("rejects bad options with a message", function ()
+    local f = assert(io.popen(("LUA_PATH=%q LUA_CPATH=%q lua5.4 scripts/fuzz.lua --count x 2>&1")
+      :format(package.path, package.cpath)))
+    local out = f:read("a")
+    local ok = f:close()
+    assert.is_falsy(ok)
+    assert.truthy(out:find("fuzz.lua: --count needs a whole number", 1, true), out)
+  end)
+end)

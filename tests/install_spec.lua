@@ -1,0 +1,62 @@
+-- install_spec.lua: make install and luarocks make give a module any Lua 5.4 program can require
+local function sh (cmd)
+  local f = assert(io.popen(cmd .. " 2>&1"))
+  local out = f:read("a")
+  local ok, _, code = f:close()
+  return ok and code == 0, out
+end
+
+local probe = [[print(require("chainrule").derivative(function(x) return (x^2+5)^3 end, 2))]]
+
+describe("packaging #noasan", function ()
+  it("the rockspec lists every C source and Lua module of the build", function ()
+    local spec = {}
+    local chunk = assert(loadfile("chainrule-scm-0.rockspec", "t", spec))
+    chunk()
+    local mods = spec.build.modules
+    local ok, out = sh("make -s sources")
+    assert.is_true(ok, out)
+    local listed = {}
+    for _, src in ipairs(mods["chainrule.core"].sources) do listed[src] = true end
+    local n = 0
+    for src in out:gmatch("%S+") do
+      assert.is_true(listed[src], src .. " is missing from the rockspec")
+      n = n + 1
+    end
+    assert.are.equal(n, #mods["chainrule.core"].sources)
+    for file in io.popen("ls lua/chainrule"):lines() do
+      local name = "chainrule." .. file:gsub("%.lua$", "")
+      if name == "chainrule.init" then name = "chainrule" end
+      assert.are.equal("lua/chainrule/" .. file, mods[name], name .. " in the rockspec")
+    end
+  end)
+
+  it("make install puts a working module under PREFIX", function ()
+    local dest = os.tmpname()
+    os.remove(dest)
+    local ok, out = sh(("make -s install DESTDIR=%s PREFIX=/usr/local"):format(dest))
+    assert.is_true(ok, out)
+    local root = dest .. "/usr/local"
+    ok, out = sh(("cd / && LUA_PATH='%s/share/lua/5.4/?.lua;%s/share/lua/5.4/?/init.lua' " ..
+      "LUA_CPATH='%s/lib/lua/5.4/?.so' lua5.4 -e %q"):format(root, root, root, probe))
+    assert.is_true(ok, out)
+    assert.are.equal("972.0\t729.0\n", out)
+    sh("rm -rf " .. dest)
+  end)
+
+  it("luarocks make builds and installs it offline", function ()
+    local tree, src = os.tmpname(), os.tmpname()
+    os.remove(tree)
+    os.remove(src)
+    -- build from a copy: luarocks leaves object files next to the sources
+    local ok, out = sh(("mkdir -p %s && cp -r src lua chainrule-scm-0.rockspec %s"):format(src, src))
+    assert.is_true(ok, out)
+    ok, out = sh(("cd %s && luarocks --lua-version=5.4 --tree=%s make chainrule-scm-0.rockspec"):format(src, tree))
+    assert.is_true(ok, out)
+    ok, out = sh(("cd / && LUA_PATH='%s/share/lua/5.4/?.lua;%s/share/lua/5.4/?/init.lua' " ..
+      "LUA_CPATH='%s/lib/lua/5.4/?.so' lua5.4 -e %q"):format(tree, tree, tree, probe))
+    assert.is_true(ok, out)
+    assert.are.equal("972.0\t729.0\n", out)
+    sh("rm -rf " .. tree .. " " .. src)
+  end)
+end)

@@ -1,0 +1,57 @@
+-- modes_spec.lua: forward and reverse mode agree, and nest inside each other
+local cr = require "chainrule"
+local cm = cr.math
+
+describe("forward and reverse mode", function ()
+  it("agree on every cr.math function", function ()
+    for _, name in ipairs{"sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "sqrt",
+        "sinh", "cosh", "tanh", "asinh", "atanh", "log1p", "expm1", "cbrt", "erf", "sigmoid",
+        "softplus", "abs", "relu"} do
+      for _, x in ipairs{0.2, 0.5, 0.7} do
+        local d, v = cr.derivative(cm[name], x)
+        local g, gv = cr.gradient(cm[name], x)
+        assert.are.equal(v, gv, name .. " value")
+        H.assert_close(g[1], d, 1e-15, 0, name .. "'")
+      end
+    end
+  end)
+  it("follow the same strong-zero rule: 0 * sqrt(x) at 0 has derivative 0", function ()
+    local f = function (x) return 0 * cm.sqrt(x) end
+    assert.are.equal(0, (cr.derivative(f, 0)))
+    assert.are.equal(0, cr.gradient(f, 0)[1])
+  end)
+end)
+
+describe("a derivative taken at a point that depends on a gradient's inputs", function ()
+  it("is the next derivative: gradient of x -> sin'(x) is -sin(x)", function ()
+    local g = cr.gradient(function (x) return cr.derivative(cm.sin, x) end, 0.3)
+    H.assert_close(g[1], -math.sin(0.3), 1e-15, 0, "d/dx sin'(x)")
+  end)
+  it("works at higher orders: d/dx exp'''(x) = exp(x)", function ()
+    local g = cr.gradient(function (x) return cr.derivative(cm.exp, x, 3) end, 0.3)
+    H.assert_close(g[1], math.exp(0.3), 1e-15, 0, "d/dx exp'''")
+  end)
+  it("mixes with closed-over Vars: grad of v -> d/dy (y^2 v2) at y = 2 v1", function ()
+    -- d/dy (y^2 v2) = 2 y v2 = 4 v1 v2, so the gradient is (4 v2, 4 v1)
+    local g = cr.gradient(function (v)
+      return cr.derivative(function (y) return y * y * v[2] end, v[1] * 2)
+    end, {1.5, 3})
+    assert.are.equal(12, g[1]); assert.are.equal(6, g[2])
+  end)
+  it("nests three deep: d/dx of grad_y of d/dz (z^2 y x) at z = y, y = x", function ()
+    -- d/dz = 2 z y x = 2 y^2 x at z = y; grad in y: 4 y x = 4 x^2 at y = x; d/dx: 8x
+    local d = cr.derivative(function (x)
+      return cr.gradient(function (y)
+        return cr.derivative(function (z) return z * z * y * x end, y)
+      end, x)[1]
+    end, 2)
+    assert.are.equal(16, d)
+  end)
+  it("keeps the sign of a zero point", function ()
+    local seen
+    cr.gradient(function (x)
+      return cr.derivative(function (y) seen = cr.value(y); return y end, x * 0 * -1)
+    end, 2.0)
+    assert.is_true(1 / cr.value(seen) < 0, "the point stayed -0")
+  end)
+end)
