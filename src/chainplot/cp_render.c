@@ -443,7 +443,7 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
     }
   }
   flush(R);
-  for (i = 0; i < p->ncurves; i++) {
+  for (i = p->ncurves - 1; i >= 0; i--) {  /* the main curve's mark ends up on top */
     const cp_mark *m = &p->marks[i];
     if (!isfinite(m->y)) continue;
     disc(R, x, cp_py(p, m->y), 5.5f * s, C_TANGENT);
