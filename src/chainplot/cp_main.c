@@ -258,7 +258,11 @@ int main (int argc, char **argv) {
     basename_noext(o.script, name, sizeof name);
     snprintf(png, sizeof png, "chainplot-%s.png", name);
     rc = export(&o, png, t0);
-    if (rc == 0) printf("%s\n", png);
+    if (rc == 0) {
+      char *abs = realpath(png, NULL);
+      printf("%s\n", abs ? abs : png);
+      free(abs);
+    }
   }
   IMG_Quit();
   SDL_Quit();

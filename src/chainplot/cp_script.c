@@ -352,6 +352,7 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
   if (pcallk(S, 2, 3) != LUA_OK) {
     seterr(S, "");
     for (p = 0; p < F->npanels; p++) F->panels[p].cursor = 0;
+    F->readout[0] = 0;  /* never a stale read-out */
     return -1;
   }
   for (p = 0; p < F->npanels; p++) {
