@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "SDL.h"
 #include "SDL_image.h"
@@ -259,9 +260,9 @@ int main (int argc, char **argv) {
     snprintf(png, sizeof png, "chainplot-%s.png", name);
     rc = export(&o, png, t0);
     if (rc == 0) {
-      char *abs = realpath(png, NULL);
-      printf("%s\n", abs ? abs : png);
-      free(abs);
+      char cwd[2048];
+      if (getcwd(cwd, sizeof cwd)) printf("%s/%s\n", cwd, png);
+      else printf("%s\n", png);
     }
   }
   IMG_Quit();
