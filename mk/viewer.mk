@@ -44,7 +44,13 @@ $(BUILD)/tests/test_%: tests/viewer/test_%.c $(VIEWER_OBJ) $$(CORE_OBJ) $$(BIND_
 # the same under ASan + UBSan, for the busted run with LD_PRELOAD=libasan
 ASAN_VIEWER_OBJ = $(patsubst src/chainplot/%.c,$(ASAN_BUILD)/viewer/%.o,$(VIEWER_LIB))
 ASAN_PLOTVIEW   = $(ASAN_BUILD)/chainrule/plotview.so
-EXTRA_ASAN     += $(ASAN_PLOTVIEW)
+ASAN_VIEWER_TESTS = $(patsubst tests/viewer/%.c,$(ASAN_BUILD)/tests/%,$(wildcard tests/viewer/test_*.c))
+EXTRA_ASAN     += $(ASAN_PLOTVIEW) $(ASAN_VIEWER_TESTS)
+
+$(ASAN_BUILD)/tests/test_%: tests/viewer/test_%.c $(ASAN_VIEWER_OBJ) $$(ASAN_CORE_OBJ) $$(ASAN_BIND_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SANITIZE) $(LUA_CFLAGS) $(VIEWER_CFLAGS) $(VIEWER_DEFS) -Isrc -Isrc/chainplot -MMD -MP \
+	  $< $(ASAN_VIEWER_OBJ) $(ASAN_CORE_OBJ) $(ASAN_BIND_OBJ) -o $@ $(VIEWER_LIBS)
 
 $(ASAN_BUILD)/viewer/%.o: src/chainplot/%.c
 	@mkdir -p $(dir $@)

@@ -6,6 +6,12 @@
 #include "cp_app.h"
 #include "cp_render.h"
 
+/* fontconfig keeps its configuration cache for the life of the process: not our leak */
+const char *__lsan_default_suppressions (void);
+const char *__lsan_default_suppressions (void) {
+  return "leak:libfontconfig.so\n";
+}
+
 static const double PI = 3.14159265358979323846;
 
 typedef struct Shot {
