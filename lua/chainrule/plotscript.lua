@@ -92,7 +92,7 @@ local function callable (f)
 end
 
 local known = {title = true, inner = true, outer = true, chain = true, f = true, x = true,
-               labels = true, params = true, y = true}
+               labels = true, params = true}
 
 --- validate(spec [, where]): spec or an error naming the field and what was expected.
 function M.validate (spec, where)
@@ -105,7 +105,7 @@ function M.validate (spec, where)
   end
   for k in pairs(spec) do
     if not known[k] then
-      error(fmt("%sunknown field '%s' (known: chain, f, inner, labels, outer, params, title, x, y)",
+      error(fmt("%sunknown field '%s' (known: chain, f, inner, labels, outer, params, title, x)",
         pre, tostring(k)), 0)
     end
   end
@@ -132,8 +132,8 @@ function M.validate (spec, where)
   elseif not callable(spec.f) then
     bad("f", "a function f(x)", tname(spec.f))
   end
-  for _, k in ipairs{"x", "y"} do
-    local r = spec[k]
+  do
+    local k, r = "x", spec.x
     if r ~= nil then
       if type(r) ~= "table" then bad(k, "{min, max}", tname(r)) end
       if type(r[1]) ~= "number" then bad(k .. "[1]", "a number", tname(r[1])) end
@@ -206,7 +206,7 @@ function M.model (spec, path)
   end
   table.sort(plist, function (a, b) return a.name < b.name end)
   local model = {title = spec.title or (path and path:match("([^/]+)$")) or "chainplot",
-                 x = spec.x or {-5, 5}, y = spec.y, params = plist, P = P}
+                 x = spec.x or {-5, 5}, params = plist, P = P}
   function model.setparam (i, v)
     local p = plist[i]
     if p then

@@ -37,12 +37,11 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-static cp_script *hookowner;  /* the hook has no user data: one scripted state per process */
-
+/* the hook finds its script through the state's extra space (copied into every thread) */
 static void counthook (lua_State *L, lua_Debug *ar) {
-  cp_script *S = hookowner;
+  cp_script *S = *(cp_script **)lua_getextraspace(L);
   (void)ar;
-  if (S && S->L == L && (S->left -= 1000) < 0) {
+  if (S && (S->left -= 1000) < 0) {
     S->left = S->budget;  /* so the error handler itself can run */
     luaL_error(L, "script ran too long (over %d million instructions in one frame; "
                "an infinite loop?)", (int)(S->budget / 1000000));
@@ -115,7 +114,7 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
   }
   S->limit = memlimit;
   S->owned = 1;
-  hookowner = S;
+  *(cp_script **)lua_getextraspace(L) = S;
   lua_sethook(L, counthook, LUA_MASKCOUNT, 1000);
   return S;
 }
@@ -132,7 +131,6 @@ cp_script *cp_script_wrap (lua_State *L) {
 
 void cp_script_free (cp_script *S) {
   if (!S) return;
-  if (hookowner == S) hookowner = NULL;
   if (S->owned) lua_close(S->L);
   else {
     luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
