@@ -300,6 +300,7 @@ void cp_app_update (cp_app *A, int w, int h) {
   if (A->dirty) {
     A->samples = 0;
     A->evalerr[0] = 0;
+    A->stalled = 0;
     for (p = 0; p < A->F.npanels; p++)
       if (samplepanel(A, p) != 0) {
         snprintf(A->evalerr, sizeof A->evalerr, "%s", cp_script_error(A->S));
@@ -307,8 +308,12 @@ void cp_app_update (cp_app *A, int w, int h) {
       }
     A->dirty = 0;
   }
-  if (A->cursor && cp_script_cursor(A->S, &A->F, A->cx, NULL, 0) < 0 && !A->evalerr[0])
+  if (strstr(A->evalerr, "script ran too long")) A->stalled = 1;
+  /* after a runaway script, hovering alone does not run it again (a view change does) */
+  if (A->cursor && !A->stalled && cp_script_cursor(A->S, &A->F, A->cx, NULL, 0) < 0
+      && !A->evalerr[0])
     snprintf(A->evalerr, sizeof A->evalerr, "%s", cp_script_error(A->S));
+  if (strstr(A->evalerr, "script ran too long")) A->stalled = 1;
   if (!A->cursor) {
     for (p = 0; p < A->F.npanels; p++) A->F.panels[p].cursor = 0;
     A->F.readout[0] = 0;

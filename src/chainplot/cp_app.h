@@ -14,6 +14,7 @@ typedef struct cp_app {
   double cx;              /* cursor x0 */
   int cursor;             /* show the cursor */
   int dirty;              /* views changed: sample again */
+  int stalled;            /* the last frame hit the instruction budget */
   int w, h;               /* output size of the last update */
   long long mtime;        /* of the script file, to reload on change */
   char loaderr[800], evalerr[800];

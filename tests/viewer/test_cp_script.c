@@ -271,6 +271,12 @@ static void hostile (void) {
   cp_app_update(A, 1000, 700);
   CONTAINS(A->F.error, "script ran too long", "infinite loop in a piece");
   CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 10, "the frame ends despite the loop");
+  t0 = clock();
+  cp_app_setcursor(A, 0.5);  /* hovering does not run the runaway script again */
+  cp_app_update(A, 1000, 700);
+  cp_app_update(A, 1000, 700);
+  CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 0.05, "hovering after a runaway script is instant");
+  CONTAINS(A->F.error, "script ran too long", "the error stays shown");
   cp_app_free(A);
 
   /* keep the last good plot on a bad reload, then pick up the fix */
