@@ -3,7 +3,7 @@ local cr = require "chainrule"
 local core = cr.core
 
 local type, pairs, ipairs, error, tostring, select = type, pairs, ipairs, error, tostring, select
-local getmetatable, setmetatable, load, pcall = getmetatable, setmetatable, load, pcall
+local getmetatable, setmetatable, load, pcall, next = getmetatable, setmetatable, load, pcall, next
 local derivative, isdual, dvalue = core.derivative, core.isdual, core.value
 local fmt = string.format
 local huge = math.huge
@@ -22,6 +22,34 @@ local function copy (t)
   return c
 end
 
+-- a read-only view of a module table, so one script cannot change chainrule for the next
+local proxies = setmetatable({}, {__mode = "k"})
+local function readonly (t)
+  local p = proxies[t]
+  if p then return p end
+  p = setmetatable({}, {
+    __index = function (_, k)
+      local v = t[k]
+      if type(v) == "table" then return readonly(v) end
+      return v
+    end,
+    __newindex = function (_, k)
+      error(fmt("chainrule is read-only in the sandbox (assigning '%s')", tostring(k)), 2)
+    end,
+    __pairs = function ()
+      return function (_, k)
+        local nk, v = next(t, k)
+        if type(v) == "table" then v = readonly(v) end
+        return nk, v
+      end, p, nil
+    end,
+    __len = function () return #t end,
+    __metatable = false,
+  })
+  proxies[t] = p
+  return p
+end
+
 --- env(trust): the globals a plot script sees. math is chainrule.math, so math.sin takes duals.
 function M.env (trust)
   local env
@@ -38,7 +66,7 @@ function M.env (trust)
   env.string.dump = nil
   env.table = copy(table)
   env.utf8 = copy(utf8)
-  env.chainrule = cr
+  env.chainrule = readonly(cr)
   env.getmetatable = function (v)  -- the string metatable would hand out the shared string table
     if type(v) == "string" then return nil end
     return getmetatable(v)
@@ -56,11 +84,14 @@ function M.env (trust)
       error(fmt("require '%s' is not allowed in the sandbox (only chainrule modules; run with --trust)",
         tostring(name)), 2)
     end
-    if package.loaded[name] then return package.loaded[name] end
-    if not package.searchpath(name, package.path) then  -- Lua files only, never C modules
-      error(fmt("module '%s' not found", name), 2)
+    local m = package.loaded[name]
+    if m == nil then
+      if not package.searchpath(name, package.path) then  -- Lua files only, never C modules
+        error(fmt("module '%s' not found", name), 2)
+      end
+      m = require(name)
     end
-    return require(name)
+    return type(m) == "table" and readonly(m) or m
   end
   env._G = env
   return env

@@ -241,10 +241,15 @@ static void hostile (void) {
   expect_load_error("h10.lua", "local s = string.rep('x', 1 << 27)\n", "out of memory");
   expect_load_error("h11.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = {i} end\n", "");
   expect_load_error("h12.lua", "return setmetatable({}, {__index = function () error('meta') end})\n", "meta");
+  expect_load_error("h13.lua", "local cr = require 'chainrule'\ncr.derivative = nil\n",
+                    "h13.lua:2: chainrule is read-only in the sandbox (assigning 'derivative')");
+  expect_load_error("h14.lua", "chainrule.math.sin = print\n", "h14.lua:1: chainrule is read-only");
   /* a script that was allowed to require chainrule works */
   A = cp_app_new(0, 64u << 20, 20000000L);
   path = writescript("ok.lua", "local cr = require 'chainrule'\nlocal m = cr.math\n"
-                     "return {f = function (x) return m.sinh(x) end}\n");
+                     "local n = 0\nfor k, v in pairs(cr) do n = n + 1 end\nassert(n > 5)\n"
+                     "assert(require('chainrule.math') == m)\n"
+                     "return {f = function (x) return m.sinh(x) + cr.value(cr.dual(x, 1)) end}\n");
   CHECK(cp_app_open(A, path) == 0, "require 'chainrule' is allowed (%s)", A->F.error);
   cp_app_free(A);
 
