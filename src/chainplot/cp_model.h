@@ -11,7 +11,7 @@ typedef struct cp_series {
   int n, cap;
 } cp_series;
 
-#define CP_MAXCURVES 4
+#define CP_MAXCURVES 6
 #define CP_MAXPANELS 6
 #define CP_MAXPARAMS 8
 

@@ -113,6 +113,19 @@ static void readouts (void) {
   CONTAINS(A->F.readout, "dy/dx = dy/dv \xc2\xb7 dv/du \xc2\xb7 du/dx = ", "chain3 read-out");
   cp_app_free(A);
 
+  /* four links with a parameter: every factor drawn, product of factors is h' */
+  A = app(writescript("chain4.lua", "return {chain = {function (x, p) return p.a * x end,\n"
+                      "  function (u) return math.sin(u) end, function (v) return v * v end,\n"
+                      "  function (w) return math.exp(w) end}, params = {a = {value = 1.5, min = 0, max = 2}}}\n"));
+  CHECK(A->F.npanels == 6 && A->F.panels[5].ncurves == 5, "four links: 6 panels, h' with 4 factors");
+  cursor(A, 0.7, v, 11);  /* x, u, v, w, y, 4 factors, h, h' */
+  {
+    double u = 1.5 * 0.7, s = sin(u), y = exp(s * s);
+    CLOSE(v[10], y * 2 * s * cos(u) * 1.5, 1e-14, "chain4 h'");
+    CLOSE(v[5] * v[6] * v[7] * v[8], v[10], 1e-14, "chain4: the factors multiply to h'");
+  }
+  cp_app_free(A);
+
   A = app(CP_SRCDIR "/plots/single.lua");
   cursor(A, 1, v, 5);
   CLOSE(v[1], sin(1.0), 1e-15, "single f = x sin x");
