@@ -39,7 +39,7 @@ static void cursor (cp_app *A, double x, double *v, int n) {
 }
 
 static void readouts (void) {
-  double v[10];
+  double v[12];
   cp_app *A = app(CP_SRCDIR "/plots/cubic.lua");
   cursor(A, 1.5, v, 7);  /* x, u, y, du/dx, dy/du, h, h' */
   CLOSE(v[1], 7.25, 1e-15, "cubic u = x^2 + 5");
