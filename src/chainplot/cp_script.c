@@ -227,6 +227,10 @@ int cp_script_load (cp_script *S, const char *path) {
 }
 
 static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n) {
+  if (!lua_istable(L, idx)) {
+    buf[0] = 0;
+    return;
+  }
   lua_getfield(L, idx, k);
   snprintf(buf, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
   lua_pop(L, 1);
@@ -235,6 +239,7 @@ static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n) {
 static double getnum (lua_State *L, int idx, const char *k, double d) {
   double v;
   int ok;
+  if (!lua_istable(L, idx)) return d;  /* never an unprotected error on a malformed model */
   lua_getfield(L, idx, k);
   v = lua_tonumberx(L, -1, &ok);
   lua_pop(L, 1);
@@ -353,15 +358,22 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
     F->readout[0] = 0;  /* never a stale read-out */
     return -1;
   }
+  if (!lua_istable(L, -3)) {
+    lua_settop(L, top);
+    snprintf(S->err, sizeof S->err, "the model's cursor returned no table of marks");
+    return -1;
+  }
   for (p = 0; p < F->npanels; p++) {
     cp_panel *P = &F->panels[p];
     lua_geti(L, -3, p + 1);
     P->cursor = lua_istable(L, -1);
     P->ct = getnum(L, -1, "t", NAN);
-    lua_getfield(L, -1, "marks");
+    if (P->cursor) lua_getfield(L, -1, "marks");
+    else lua_pushnil(L);
     for (c = 0; c < P->ncurves; c++) {
       cp_mark *m = &P->marks[c];
-      lua_geti(L, -1, c + 1);
+      if (lua_istable(L, -1)) lua_geti(L, -1, c + 1);
+      else lua_pushnil(L);
       m->y = getnum(L, -1, "y", NAN);
       m->slope = getnum(L, -1, "slope", NAN);
       m->has_slope = !isnan(m->slope);

@@ -84,7 +84,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
       A->dirty = 1;
     }
     if (redraw && R) {
+      char wt[sizeof A->F.title + 16];
       cp_app_update(A, ow, oh);
+      snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
+      if (strcmp(wt, SDL_GetWindowTitle(win)) != 0) SDL_SetWindowTitle(win, wt);
       cp_render(R, &A->F);
       if (want_shot) {
         screenshot(A, r, o->shotdir, &shots);

@@ -54,7 +54,11 @@ static void getopts (lua_State *L, int idx, Opts *o, const char *fname) {
 /* model at 1, options at 2: an app over this state, or an error */
 static cp_app *makeapp (lua_State *L, Opts *o, const char *fname) {
   cp_app *A;
+  int ok;
   luaL_checktype(L, 1, LUA_TTABLE);
+  ok = lua_getfield(L, 1, "panels") == LUA_TTABLE && lua_getfield(L, 1, "cursor") == LUA_TFUNCTION;
+  lua_settop(L, 2);
+  luaL_argcheck(L, ok, 1, "a model from chainrule.plotscript.model expected");
   getopts(L, 2, o, fname);
   if (!(A = cp_app_wrap(L))) luaL_error(L, "%s: out of memory", fname);
   lua_pushvalue(L, 1);
