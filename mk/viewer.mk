@@ -5,8 +5,7 @@ SDL_PKGS     = sdl2 SDL2_ttf SDL2_image fontconfig
 VIEWER_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SDL_PKGS) 2>/dev/null | sed 's/-I/-isystem /g') \
                 -D_POSIX_C_SOURCE=200809L
 VIEWER_LIBS   = $(shell $(PKG_CONFIG) --libs $(SDL_PKGS) lua$(LUA_VERSION) 2>/dev/null) -lm
-VIEWER_DEFS   = -DCP_SRCDIR='"$(CURDIR)"' -DCP_LUADIR='"$(INST_LUADIR)"' \
-                -DCP_PLOTDIR='"$(PREFIX)/share/chainplot/plots"'
+VIEWER_DEFS   = -DCP_SRCDIR='"$(CURDIR)"' -DCP_LUADIR='"$(INST_LUADIR)"'
 
 VIEWER_SRC  = $(wildcard src/chainplot/cp_*.c)
 PLOTVIEW    = $(BUILD)/chainrule/plotview.so

@@ -83,6 +83,12 @@ static void addpath (lua_State *L, const char *dir) {
   lua_pop(L, 2);
 }
 
+static int panic (lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "chainplot: unprotected Lua error: %s\n", msg ? msg : "?");
+  return 0;  /* Lua aborts */
+}
+
 cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
   cp_script *S = calloc(1, sizeof *S);
   lua_State *L;
@@ -97,6 +103,7 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
     free(S);
     return NULL;
   }
+  lua_atpanic(L, panic);
   luaL_openlibs(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_chainrule_core);
