@@ -55,6 +55,7 @@ local function gen (r, depth, vars, info)
     if k <= 2 or r(3) == 1 then return vars[r(#vars)] end
     local c = consts[r(#consts)]
     if c == "1e300" or c == "1e-300" then info.extreme = true end
+    if c == "0" or c == "-0.0" then info.zero = true end
     return c
   end
   if k <= 6 then
@@ -154,6 +155,8 @@ local function run (p)
       :format(all[1], all[2], v, d))
   end
 
+  local function fin (t) return t == t and math.abs(t) < math.huge end
+
   -- 4. reverse mode gives the same derivative as forward mode
   if cr.gradient then
     local okg, g, gv = pcall(cr.gradient, f, x0)
@@ -181,7 +184,6 @@ local function run (p)
       -- either derivative is NaN or inf, an infinite partial may meet a perturbation that
       -- cancelled to exactly 0 (acos(x/x)): forward mode drops the term, reverse mode
       -- spreads inf over the parts before they cancel.  Only finite results are compared.
-      local function fin (t) return t == t and math.abs(t) < math.huge end
       local finite = fin(v) and fin(d) and fin(g)
       -- a derivative that is rounding noise (it jumps when x moves by one part in 2^40)
       -- or that 1e300 absorbs differs with the order of operations
@@ -196,7 +198,53 @@ local function run (p)
     end
   end
 
-  -- 5. where f is smooth, the derivative agrees with central differences
+  -- 5. symbolic differentiation and exact compiled evaluation agree with the duals
+  local function zeq (a, b) return sameval(a, b) or (a == 0 and b == 0) end  -- +0 == -0
+  if cr.symbol and not info.nested then
+    local okc, F = pcall(cr.compile, f, {exact = true})
+    checks = checks + 1
+    if okc then
+      local cv, cd = F:eval(x0)
+      -- where NaN or inf appear, the compiled program multiplies by IEEE rules while the
+      -- duals drop zero terms (strong zero), so only finite results must match exactly
+      if fin(v) and fin(d) and not (zeq(cv, v) and zeq(cd, d)) then
+        return fail(p, body, ("compiled %.17g, %.17g; duals %.17g, %.17g"):format(cv, cd, v, d))
+      end
+    elseif type(F) ~= "string" then
+      return fail(p, body, "compile raised a " .. type(F))
+    end
+    local X = cr.symbol("x")
+    local oke, e = pcall(f, X)
+    if oke and cr.isexpr(e) then
+      local okd, de = pcall(cr.diff, e, X)
+      checks = checks + 1
+      if not okd then return fail(p, body, "diff failed: " .. tostring(de)) end
+      local sv, sd = e:eval{x = x0}, de:eval{x = x0}
+      -- simplification reorders sums and products: equal up to rounding where well-conditioned
+      local d2 = select(2, pcall(cr.derivative, f, x0 * (1 + 2^-40) + 2^-60))
+      local steady = type(d2) == "number" and math.abs(d2 - d) <= 1e-6 * math.max(1, math.abs(d))
+      if fin(v) and fin(d) and math.abs(v) < 1e8 and steady and not info.extreme then
+        local function near (a, b) return math.abs(a - b) <= 1e-9 * math.max(1, math.abs(b))
+          or (math.abs(a) < 1e-6 and math.abs(b) < 1e-6) end
+        -- full simplification folds 0*y to 0 and may flip the sign of a zero, which
+        -- atan2, division and // then turn into a different sign or an infinity
+        local signflip = info.zero and (sv == -v or not fin(sv))
+        if not (fin(sv) and near(sv, v)) and not signflip then
+          return fail(p, body, ("symbolic value %.17g, duals %.17g"):format(sv, v))
+        end
+        -- the printed derivative multiplies by IEEE rules: where an infinite factor meets
+        -- a zero one (acos(x/x)) it is NaN and the duals give the strong zero, so a
+        -- non-finite symbolic derivative is no verdict
+        if fin(sd) and not near(sd, d) then
+          return fail(p, body, ("symbolic derivative %.17g, duals %.17g (%s)"):format(sd, d, tostring(de)))
+        end
+      end
+    elseif not oke and type(e) ~= "string" then
+      return fail(p, body, "tracing raised a " .. type(e))
+    end
+  end
+
+  -- 6. where f is smooth, the derivative agrees with central differences
   -- piecewise functions (floor, %, ...) can jump inside any step; nesting is checked by 3.
   -- x = 0 is where abs, relu, sqrt and cbrt have their kinks and infinite slopes, and
   -- the documented conventions there need not match a difference quotient

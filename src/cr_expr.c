@@ -555,16 +555,19 @@ static int mk (cr_expr *E, int op, int a, int b, int level) {
       if (isconst(E, b, -1)) return mk(E, CR_OP_neg, a, CR_NONE, level);
       if (isconst(E, a, -1)) return mk(E, CR_OP_neg, b, CR_NONE, level);
       break;
-    case CR_OP_mulz:  /* a*b with 0*anything = 0: the strong zero is exact here */
+    case CR_OP_mulz:  /* a*b with 0*anything = 0 on either side */
       if (level >= CR_S_FULL) return product(E, a, b, 0);  /* products keep strong zeros */
-      if (xa.kind == CR_E_CONST)
-        return (xa.k == 0) ? a : mk(E, CR_OP_mul, a, b, level);
+      if (xa.kind == CR_E_CONST && xa.k == 0) return a;
+      if (xb.kind == CR_E_CONST && xb.k == 0) return b;
+      /* a finite nonzero constant never meets the zero case: a plain product */
+      if ((xa.kind == CR_E_CONST && isfinite(xa.k)) || (xb.kind == CR_E_CONST && isfinite(xb.k)))
+        return mk(E, CR_OP_mul, a, b, level);
       break;
-    case CR_OP_xlogy:
-      if (xa.kind == CR_E_CONST || level >= CR_S_FULL) {
-        int l;
-        if (xa.kind == CR_E_CONST && xa.k == 0) return a;
-        l = mk(E, CR_OP_log, b, CR_NONE, level);
+    case CR_OP_xlogy:  /* a*log(b), but 0 when a is 0: rewrite only where that cannot happen */
+      if (xa.kind == CR_E_CONST && xa.k == 0) return a;
+      if ((xa.kind == CR_E_CONST && isfinite(xa.k))
+          || (xb.kind == CR_E_CONST && xb.k > 0 && isfinite(xb.k))) {
+        int l = mk(E, CR_OP_log, b, CR_NONE, level);
         return mk(E, CR_OP_mul, a, l, level);
       }
       break;
@@ -653,7 +656,9 @@ int cr_expr_diff (cr_expr *E, int root, int var, int level) {
         int da = d[E->pos[args[j]]], p, term;
         if (da == zero) continue;  /* no perturbation: a strong zero, as in the duals */
         if (cr_rule_eval(&alg, op, j, &args[0], &args[1], &n, &p) != 0) { sum = CR_NONE; goto fail; }
-        term = mk(E, CR_OP_mul, p, da, level);
+        /* below full simplification (compiling), a zero met at run time drops the
+           term as the duals do; full simplification prints it as a product */
+        term = mk(E, level >= CR_S_FULL ? CR_OP_mul : CR_OP_mulz, p, da, level);
         sum = (sum == CR_NONE) ? term : mk(E, CR_OP_add, sum, term, level);
         if (sum == CR_NONE) goto fail;
       }

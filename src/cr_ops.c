@@ -64,8 +64,9 @@ static double v_softplus (double a, double b) {
 /* u*log(v), defined as 0 when u == 0 so 0^y has derivative 0 in y */
 static double v_xlogy (double a, double b) { return (a == 0) ? 0.0 : a * log(b); }
 
-/* u*v with a strong zero: 0 times anything (even inf) is 0, so x^0 has derivative 0 at 0 */
-static double v_mulz (double a, double b) { return (a == 0) ? 0.0 : a * b; }
+/* u*v with a strong zero on either side: 0 times anything (even inf) is 0, so x^0 has
+   derivative 0 at 0, and chain-rule products built from it drop zero terms as duals do */
+static double v_mulz (double a, double b) { return (a == 0 || b == 0) ? 0.0 : a * b; }
 
 #define UNARY(name, cfn) static double v_##name (double a, double b) { (void)b; return cfn(a); }
 UNARY(sin, sin)   UNARY(cos, cos)   UNARY(tan, tan)
