@@ -1,0 +1,70 @@
+/* cp_app.h: chainplot's state: the view, sampling, the cursor and user actions (no SDL events) */
+#ifndef cp_app_h
+#define cp_app_h
+
+#include "cp_model.h"
+#include "cp_script.h"
+
+typedef struct cp_app {
+  cp_script *S;
+  cp_frame F;
+  char path[1024];
+  double hx0, hx1;        /* the script's x view */
+  double x0, x1;          /* the shared x view */
+  double cx;              /* cursor x0 */
+  int cursor;             /* show the cursor */
+  int dirty;              /* views changed: sample again */
+  int stalled;            /* the last frame hit the instruction budget */
+  int w, h;               /* output size of the last update */
+  long long mtime;        /* of the script file, to reload on change */
+  char loaderr[800], evalerr[800];
+  cp_series tmp, scratch[CP_MAXPANELS][CP_MAXCURVES];
+  long long samples;      /* evaluations in the last sampling pass */
+} cp_app;
+
+cp_app *cp_app_new (int trust, size_t memlimit, long budget);
+/* An app over the caller's Lua state; give it a model with cp_app_adopt. */
+cp_app *cp_app_wrap (lua_State *L);
+/* Takes the model table on top of the caller's stack (popped); 0 or -1 with F.error set. */
+int cp_app_adopt (cp_app *A);
+void cp_app_free (cp_app *A);
+
+/* Opens a script; on failure the last good plot (if any) stays, with the error shown. */
+int cp_app_open (cp_app *A, const char *path);
+
+/* Reloads when the file changed on disk; returns 1 when it did. */
+int cp_app_poll (cp_app *A);
+
+/* Next (+1) or previous (-1) .lua script in the same folder. */
+int cp_app_step (cp_app *A, int dir);
+
+/* Lays out for a w x h output, samples what changed and evaluates the cursor. */
+void cp_app_update (cp_app *A, int w, int h);
+
+void cp_app_reset (cp_app *A);
+void cp_app_fity (cp_app *A);
+void cp_app_setcursor (cp_app *A, double x);
+
+/* Panel index at device pixel (x, y), or -1. */
+int cp_app_panelat (cp_app *A, float x, float y);
+/* Slider whose track is near (x, y), or -1; cp_app_slide moves it to x. */
+int cp_app_sliderat (cp_app *A, float x, float y);
+void cp_app_slide (cp_app *A, int i, float x);
+
+/* Zoom by factor (<1 zooms in) about (x, y); axes: 1 horizontal, 2 vertical, 3 both. */
+void cp_app_zoom (cp_app *A, float x, float y, double factor, int axes);
+/* Pan panel p by a mouse motion of (dx, dy) device pixels. */
+void cp_app_pan (cp_app *A, int p, float dx, float dy);
+/* Zoom panel p to a pixel box. */
+void cp_app_boxzoom (cp_app *A, int p, cp_rect box);
+/* Moves the cursor to the mouse when it is over an x panel. */
+void cp_app_hover (cp_app *A, float x, float y);
+
+/*
+** Renders the current state off-screen (software renderer on a surface) and saves a PNG.
+** Returns 0 or -1 with a message in err.
+*/
+int cp_app_export (cp_app *A, const char *font, int w, int h, float scale, const char *png,
+                   char *err, size_t errsz);
+
+#endif

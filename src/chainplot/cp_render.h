@@ -1,0 +1,33 @@
+/* cp_render.h: draws a cp_frame with an SDL_Renderer (window or software surface); no Lua here */
+#ifndef cp_render_h
+#define cp_render_h
+
+#include "SDL.h"
+#include "cp_model.h"
+
+typedef struct cp_renderer cp_renderer;
+
+/*
+** Wraps r (not owned). fontspec is a font file or a fontconfig pattern (NULL: DejaVu Sans).
+** Without any usable font it draws no text and warns once on stderr. NULL only on no memory.
+*/
+cp_renderer *cp_renderer_new (SDL_Renderer *r, const char *fontspec, float scale);
+void cp_renderer_free (cp_renderer *R);
+int cp_renderer_hasfont (const cp_renderer *R);
+
+/* Places header, panels (2x2, 1x4 ... by aspect ratio), sliders and footer in a w x h output. */
+void cp_layout (cp_frame *F, int w, int h);
+
+/* Draws everything; the caller presents or reads the pixels. */
+void cp_render (cp_renderer *R, const cp_frame *F);
+
+/* Data to device pixel mapping of a panel's plot area. */
+float cp_px (const cp_panel *p, double t);
+float cp_py (const cp_panel *p, double y);
+double cp_tx (const cp_panel *p, float px);
+double cp_ty (const cp_panel *p, float py);
+
+/* The path of the font a fontconfig pattern resolves to, or NULL. Caller frees. */
+char *cp_font_find (const char *pattern);
+
+#endif

@@ -1,0 +1,56 @@
+/* cp_script.h: the Lua side of chainplot: sandboxed plot scripts, their model and evaluators */
+#ifndef cp_script_h
+#define cp_script_h
+
+#include <stddef.h>
+#include "lua.h"
+#include "cp_model.h"
+
+typedef struct cp_script cp_script;
+
+/*
+** A fresh Lua state with the chainrule core preloaded, a memory limit (bytes) and an
+** instruction budget per frame. trust lifts the sandbox. NULL when Lua cannot start.
+*/
+cp_script *cp_script_new (int trust, size_t memlimit, long budget);
+/* Uses the caller's state L (a Lua program using chainrule.plot): no limits, not closed on free. */
+cp_script *cp_script_wrap (lua_State *L);
+void cp_script_free (cp_script *S);
+lua_State *cp_script_lua (cp_script *S);
+
+/*
+** Loads the script at path. On success the new model replaces the old one and 0 is returned;
+** on failure the old model stays and the message (with file:line) is in cp_script_error.
+*/
+int cp_script_load (cp_script *S, const char *path);
+
+/* Uses the model table on top of the stack (popped), e.g. built by chainrule.plot. */
+int cp_script_setmodel (cp_script *S);
+
+const char *cp_script_error (const cp_script *S);
+int cp_script_loaded (const cp_script *S);
+
+/* Starts a new instruction budget (call once per frame). */
+void cp_script_budget (cp_script *S);
+
+/* Fills titles, panels, curve labels and colours, sliders; the x view of the script in x0, x1. */
+void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1);
+
+/* An evaluator (see cp_sample.h) for curve c of panel p; ud points to a cp_curveref. */
+typedef struct cp_curveref {
+  cp_script *S;
+  int panel, curve;   /* curve -1: the panel's coverage function u(x) */
+} cp_curveref;
+int cp_script_eval (void *ud, double t, double *y);
+
+/* Panel p has a covered-range function (an outer panel). */
+int cp_script_hascoverage (cp_script *S, int p);
+
+/* Cursor marks for every panel and the read-out at x0; vals (may be NULL) gets
+   x, u1.., du1/dx.., h, h' as numbers for tests: returns how many, or -1 on error. */
+int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals);
+
+/* Sets parameter i (0-based) and mirrors it in the frame's slider. */
+int cp_script_setparam (cp_script *S, cp_frame *F, int i, double v);
+
+#endif
