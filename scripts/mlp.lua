@@ -72,7 +72,8 @@ function M.net (r)
   return f, params
 end
 
---- train{epochs, samples, seed, lr, quiet}: full-batch Adam on the logistic loss
+--- train{epochs, samples, seed, lr, quiet}: full-batch Adam on the logistic loss;
+--- the result holds loss, accuracy, the epoch 95% was reached, and the trained net
 function M.train (opt)
   opt = opt or {}
   local epochs, n = opt.epochs or 100, opt.samples or 200
@@ -82,7 +83,7 @@ function M.train (opt)
   local f, params = M.net(r)
   local mom, vel = {}, {}
   for i = 1, #params do mom[i], vel[i] = 0.0, 0.0 end
-  local res = {samples = n, epochs = epochs, time = 0.0}
+  local res = {samples = n, epochs = epochs, time = 0.0, net = f}
   local say = opt.quiet and function () end or print
   say(("training 2-16-16-1 tanh MLP (%d params) on %d half-moon points"):format(#params, n))
   for epoch = 1, epochs do
