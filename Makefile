@@ -95,11 +95,11 @@ asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS) $(addprefix tes
 ctests: $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_CTESTS)
 
 # the C tests, the specs and a fuzz run under Valgrind memcheck: no errors, no leaks definitely lost
-VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+VALGRIND = valgrind -q --keep-debuginfo=yes --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
            --show-leak-kinds=definite --error-exitcode=1
 memcheck: deps
 	@$(MAKE) --no-print-directory all ctests
-	@for t in $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))); do \
+	@for t in $(addprefix $(BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_CTESTS); do \
 	  echo "== memcheck $$t"; $(VALGRIND) $$t 2000 || exit 1; done
 	@echo "== memcheck busted"
 	@LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' \

@@ -267,5 +267,6 @@ int main (int argc, char **argv) {
   }
   IMG_Quit();
   SDL_Quit();
+  cp_fonts_shutdown();
   return rc;
 }

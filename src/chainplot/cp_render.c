@@ -63,6 +63,10 @@ char *cp_font_find (const char *pattern) {
   return path;
 }
 
+void cp_fonts_shutdown (void) {
+  FcFini();
+}
+
 static TTF_Font *openfont (const char *spec, const char *style, int px) {
   TTF_Font *f = NULL;
   char pattern[512], *path;

@@ -13,6 +13,9 @@ typedef struct cp_renderer cp_renderer;
 */
 cp_renderer *cp_renderer_new (SDL_Renderer *r, const char *fontspec, float scale);
 void cp_renderer_free (cp_renderer *R);
+
+/* Releases fontconfig's process-wide state; for programs that own the process, not libraries. */
+void cp_fonts_shutdown (void);
 int cp_renderer_hasfont (const cp_renderer *R);
 
 /* Places header, panels (2x2, 1x4 ... by aspect ratio), sliders and footer in a w x h output. */

@@ -216,5 +216,6 @@ int main (void) {
   gaps();
   nofont();
   SDL_Quit();
+  cp_fonts_shutdown();
   return report();
 }
