@@ -176,7 +176,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
 /* without libFuzzer: random programs from a seed, so the sanitizer build runs them in make test */
 int main (int argc, char **argv) {
   unsigned long seed = (argc > 1) ? strtoul(argv[1], NULL, 10) : 1;
-  long runs = (argc > 2) ? strtol(argv[2], NULL, 10) : 20000, r;
+  long runs = (argc > 2) ? strtol(argv[2], NULL, 10) : 100000, r;
   static uint8_t buf[3 + 3 * 200];
   srand((unsigned)seed);
   for (r = 0; r < runs; r++) {
