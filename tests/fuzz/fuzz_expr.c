@@ -20,24 +20,24 @@ static const double consts[] = {
 #define NCONST (sizeof(consts) / sizeof(consts[0]))
 
 static long nchecked;  /* values compared, for the report */
-static int zseen;      /* a zero was met on the way: its sign may differ, and 1/z with it */
 
 /* bit for bit (NaNs alike) */
 static int same (double a, double b) {
   return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
 }
 
-/*
-** Equal, or both NaN; once a zero was met, also equal up to sign.  The exact
-** level's x + 0 -> x and mulz(a, 1) -> a, and the duals' sums that start from
-** +0, may each flip a zero's sign, and 1/z carries it into an infinity.
-*/
-static int alike (double a, double b) {
-  return (isnan(a) && isnan(b)) || a == b || (zseen && fabs(a) == fabs(b));
-}
+static cr_expr *shown;  /* the pool, and the node a failure prints */
+static int shownode = CR_NONE;
+static double shownx, showny;
 
 static void fail (const char *what, int i, double got, double want) {
   fprintf(stderr, "fuzz_expr: %s at step %d: %.17g, expected %.17g\n", what, i, got, want);
+  if (shown != NULL && shownode != CR_NONE) {
+    int toolong;
+    char *s = cr_expr_print(shown, shownode, 0, 100000, &toolong);
+    fprintf(stderr, "  at x = %.17g, y = %.17g: %s\n", shownx, showny, s ? s : "(too long)");
+    free(s);
+  }
   abort();
 }
 
@@ -79,18 +79,21 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     A = cr_arena_new();
   }
   if (size < 3) return 0;
-  zseen = 0;
   E = cr_expr_new();
   if (E == NULL) abort();
+  shown = E;
+  shownode = CR_NONE;
   x = cr_expr_var(E, "x");
   y = cr_expr_var(E, "y");
   cr_expr_hold(E, x);
   cr_expr_hold(E, y);
   vals[cr_expr_varid(E, x)] = consts[data[0] % NCONST] + (data[0] / NCONST) * 0.125;
   vals[cr_expr_varid(E, y)] = consts[data[1] % NCONST] + (data[1] / NCONST) * 0.125;
+  shownx = vals[cr_expr_varid(E, x)];
+  showny = vals[cr_expr_varid(E, y)];
   maxlen = (data[2] & 1) ? (size_t)1 << 20 : 8 + (size_t)data[2] * 4;
-  /* one input in 64 replays its steps as a long chain: nothing may recurse on depth */
-  reps = ((data[2] >> 1) == 0) ? 20000 / (int)(size / 3 + 1) + 1 : 1;
+  /* one input in 256 replays its steps as a chain 5000 deep: nothing may recurse on depth */
+  reps = (data[2] == 0x80 && size >= 6) ? 5000 / (int)(size / 3 - 1) + 1 : 1;
   for (i = 0; i < reps; i++) {
     for (pos = 3; pos + 3 <= size && (reps > 1 || n < MAXN); pos += 3) {
       cr_opid op = (cr_opid)(data[pos] % CR_NOPS);
@@ -129,15 +132,15 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
         fail("the same node asked twice differs", n, 0, 0);
       cr_arena_reset(A);
       if (cr_dual_apply(A, op, 1, da, two ? db : NULL, dv[k]) != 0) abort();
-      if (dv[k][0] == 0 || dv[k][1] == 0) zseen = 1;
       n++;
       if (reps > 1) { cr_expr_maybe_collect(E); continue; }
       {
         double vr = eval(E, raw[k], vals), ve = eval(E, ex[k], vals);
+        shownode = raw[k];
         /* built exactly as asked, an expression computes what the duals compute */
         if (!same(vr, dv[k][0])) fail("expression value differs from the dual's", n, vr, dv[k][0]);
         /* exact simplification keeps every value */
-        if (!alike(ve, vr)) fail("exact simplification changed the value", n, ve, vr);
+        if (!same(ve, vr)) fail("exact simplification changed the value", n, ve, vr);
         eval(E, fu[k], vals);
         nchecked += 2;
       }
@@ -152,16 +155,17 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   if (n > 0) {
     int last = (n - 1) % MAXN, d, dfu, bad = CR_NONE, rc, r[3], j;
     cr_prog *P = NULL;
+    shownode = raw[last];
     /* the derivative built at the exact level, as compiled code builds it, is the duals' */
     d = cr_expr_diff(E, raw[last], x, CR_S_EXACT);
     dfu = cr_expr_diff(E, fu[last], x, CR_S_FULL);
     if (d == CR_NONE || dfu == CR_NONE) abort();
     cr_expr_hold(E, d);
     cr_expr_hold(E, dfu);
-    if (!alike(eval(E, d, vals), dv[last][1]))
+    if (!same(eval(E, d, vals), dv[last][1]))
       fail("exact-level derivative differs from the dual's", n, eval(E, d, vals), dv[last][1]);
     eval(E, dfu, vals);
-    if (!alike(eval(E, cr_expr_simplify(E, raw[last], CR_S_EXACT), vals), dv[last][0]))
+    if (!same(eval(E, cr_expr_simplify(E, raw[last], CR_S_EXACT), vals), dv[last][0]))
       fail("simplify at the exact level changed the value", n, 0, 0);
     print(E, raw[last], maxlen);
     print(E, fu[last], maxlen);
@@ -182,7 +186,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
           if (!same(col[o][j], eval(E, r[o], v)))
             fail("compiled program differs from evaluation", o, col[o][j], eval(E, r[o], v));
       }
-      if (!alike(col[2][0], dv[last][1])) fail("compiled derivative differs from the dual's", n, col[2][0], dv[last][1]);
+      if (!same(col[2][0], dv[last][1])) fail("compiled derivative differs from the dual's", n, col[2][0], dv[last][1]);
       nchecked += 3 * NPTS;
       cr_prog_free(P);
     }
