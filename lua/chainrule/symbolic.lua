@@ -317,6 +317,7 @@ return function (M)
       ok, y = false, "compile: function returned a " .. typename(y) .. ", expected a number"
     end
     if not ok then
+      if type(y) ~= "string" and not opts.fallback then error(y, 0) end  -- the caller's own error value
       local msg = tostring(y)
       if not msg:find("compile:", 1, true) then msg = "compile: " .. msg end
       if opts.fallback then
