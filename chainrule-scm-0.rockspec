@@ -35,5 +35,6 @@ build = {
     ["chainrule.plotscript"] = "lua/chainrule/plotscript.lua",
     ["chainrule.reverse"] = "lua/chainrule/reverse.lua",
     ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",
+    ["chainrule.util"] = "lua/chainrule/util.lua",
   },
 }

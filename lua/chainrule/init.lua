@@ -1,7 +1,9 @@
 -- chainrule: exact derivatives of Lua functions by the chain rule (public API)
 local core = require "chainrule.core"
+local util = require "chainrule.util"
 
 local type, select, getmetatable, error = type, select, getmetatable, error
+local typename, callable = util.typename, util.callable
 
 local M = {}
 
@@ -30,17 +32,6 @@ end
 
 M.value = part("value", core.value, "value")
 M.deriv = part("deriv", core.deriv, "deriv")
-
-local function typename (v)
-  local mt = getmetatable(v)
-  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
-end
-
-local function callable (f)
-  if type(f) == "function" then return true end
-  local mt = getmetatable(f)
-  return mt ~= nil and mt.__call ~= nil
-end
 
 --- diff(f [, n]) is the function x -> f^(n)(x); diff(diff(f)) is f''.
 function M.diff (...)

@@ -8,6 +8,9 @@ local derivative, isdual, dvalue = core.derivative, core.isdual, core.value
 local fmt = string.format
 local huge = math.huge
 
+local util = require "chainrule.util"
+local tname, callable = util.typename, util.callable
+
 local M = {}
 
 -- ---------- sandbox ----------
@@ -110,17 +113,6 @@ function M.load (path, trust)
 end
 
 -- ---------- validation ----------
-
-local function tname (v)
-  local mt = getmetatable(v)
-  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
-end
-
-local function callable (f)
-  if type(f) == "function" then return true end
-  local mt = getmetatable(f)
-  return type(mt) == "table" and mt.__call ~= nil
-end
 
 local known = {title = true, inner = true, outer = true, chain = true, f = true, x = true,
                labels = true, params = true}

@@ -9,12 +9,9 @@ local tape_new, tape_var, tape_swap = core.tape_new, core.tape_var, core.tape_sw
 local tape_grad, tape_release = core.tape_grad, core.tape_release
 local newtag, seed, coef = core.newtag, core.seed, core.coef
 
-local M = {}
+local typename = require("chainrule.util").typename
 
-local function typename (v)
-  local mt = getmetatable(v)
-  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
-end
+local M = {}
 
 local function argerror (fname, i, msg)
   error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)

@@ -1,22 +1,13 @@
 -- chainrule.symbolic: symbols, compositions, the chain-rule explainer and compiled functions
 local core = require "chainrule.core"
+local util = require "chainrule.util"
+local typename, callable = util.typename, util.callable
 
 local type, select, error, pcall, tostring = type, select, error, pcall, tostring
 local getmetatable, setmetatable, ipairs = getmetatable, setmetatable, ipairs
 local fmt, rep, concat = string.format, string.rep, table.concat
 
 local isexpr = core.isexpr
-
-local function typename (v)
-  local mt = getmetatable(v)
-  return (mt and type(mt.__name) == "string" and mt.__name) or type(v)
-end
-
-local function callable (f)
-  if type(f) == "function" then return true end
-  local mt = getmetatable(f)
-  return mt ~= nil and mt.__call ~= nil
-end
 
 local function argerr (i, fname, msg)
   error(fmt("bad argument #%d to '%s' (%s)", i, fname, msg), 3)
