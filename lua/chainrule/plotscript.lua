@@ -234,7 +234,7 @@ local function trycompile (fn, P, order, opts)
   local ok, F = pcall(cr.compile, function (x) return fn(x, P) end, {order = order, exact = true})
   if opts.budget then opts.budget(false) end
   if ok then return F end
-  F = tostring(F):gsub("^compile: ", "")
+  F = tostring(F):gsub("compile: ", ""):gsub("; only branch%-free.*$", "")
   if F:find("script ran too long", 1, true) then F = "too long to trace" end
   return nil, F
 end
