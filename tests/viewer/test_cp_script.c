@@ -369,6 +369,14 @@ static void hostile (void) {
   expect_load_error("h6.lua", "local f = io.open('/etc/passwd')\n", "h6.lua:1: attempt to index a nil value (global 'io')");
   expect_load_error("h7.lua", "local lfs = require 'lfs'\n", "require 'lfs' is not allowed in the sandbox");
   expect_load_error("h8.lua", "local c = require 'chainrule.core'\n", "require 'chainrule.core' is not allowed");
+  /* chainrule.plot renders files and runs programs; plotscript builds unsandboxed envs */
+  expect_load_error("h8b.lua", "local p = require 'chainrule.plot'\np.render({f = math.sin}, {output = '/tmp/cp_pwned.png'})\n",
+                    "require 'chainrule.plot' is not allowed in the sandbox");
+  expect_load_error("h8c.lua", "local e = require('chainrule.plotscript').env(true)\ne.os.remove('/tmp/x')\n",
+                    "require 'chainrule.plotscript' is not allowed in the sandbox");
+  f = fopen("/tmp/cp_pwned.png", "r");
+  CHECK(f == NULL, "a sandboxed script wrote no file through chainrule.plot");
+  if (f) fclose(f);
   expect_load_error("h9.lua", "local f, e = load('\\27Lua\\84\\0')\nerror(e)\n", "attempt to load a binary chunk");
   expect_load_error("h10.lua", "local s = string.rep('x', 1 << 27)\n", "out of memory");
   expect_load_error("h11.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = {i} end\n", "");
