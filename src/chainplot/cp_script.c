@@ -61,11 +61,15 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 /* the hook finds its script through the state's extra space (copied into every thread) */
 static void counthook (lua_State *L, lua_Debug *ar) {
   cp_script *S = *(cp_script **)lua_getextraspace(L);
-  (void)ar;
   if (S && (S->left -= 1000) < 0) {
     S->left = S->budget;  /* so the error handler itself can run */
-    luaL_error(L, "script ran too long (over %d million instructions in one frame; "
-               "an infinite loop?)", (int)(S->budget / 1000000));
+    /* where the script was running (level 1 would be its caller) */
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+    else lua_pushliteral(L, "");
+    lua_pushfstring(L, "script ran too long (over %d million instructions in one frame; "
+                    "an infinite loop?)", (int)(S->budget / 1000000));
+    lua_concat(L, 2);
+    lua_error(L);
   }
 }
 
