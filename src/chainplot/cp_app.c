@@ -112,7 +112,15 @@ static int load (cp_app *A, const char *file, int keepview) {
   A->loaderr[0] = A->evalerr[0] = 0;
   showerror(A);
   snprintf(A->F.paths, sizeof A->F.paths, "%s", cp_script_paths(A->S));
-  if (A->verbose) fprintf(stderr, "chainplot: %s: %s\n", path, A->F.paths);
+  if (A->verbose) {  /* the pieces on one line */
+    const char *q;
+    fprintf(stderr, "chainplot: %s: ", path);
+    for (q = A->F.paths; *q; q++) {
+      if (*q == '\n') fputs("; ", stderr);
+      else fputc(*q, stderr);
+    }
+    fputc('\n', stderr);
+  }
   {
     int oldn = A->F.npanels;
     snprintf(title, sizeof title, "%s", A->F.title);

@@ -251,7 +251,7 @@ static void readcompiled (cp_script *S) {
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  /* "inner: compiled (7 instructions)   outer: duals (the function branches ...)" */
+  /* "inner: compiled (7 instructions)\nouter: duals (...: the function branches ...)" */
   lua_getfield(L, -1, "pieces");
   n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
   for (i = 1; i <= n && len < sizeof S->paths - 1; i++) {
@@ -262,10 +262,10 @@ static void readcompiled (cp_script *S) {
     lua_getfield(L, -1, "compiled");
     if (lua_toboolean(L, -1))
       len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: compiled (%d instructions)",
-                              i > 1 ? "   " : "", name, (int)getnum(L, -2, "size", 0));
+                              i > 1 ? "\n" : "", name, (int)getnum(L, -2, "size", 0));
     else
       len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: duals (%s)",
-                              i > 1 ? "   " : "", name, why);
+                              i > 1 ? "\n" : "", name, why);
     lua_pop(L, 2);
   }
   lua_pop(L, 1);

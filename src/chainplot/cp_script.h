@@ -35,7 +35,7 @@ const char *cp_script_error (const cp_script *S);
 ** Takes effect at the next load.
 */
 void cp_script_setcompile (cp_script *S, int on);
-/* Which path each piece takes, e.g. "inner: compiled (7 instructions)   outer: duals (...)". */
+/* Which path each piece takes, one line each: "inner: compiled (7 instructions)\nouter: duals (...)". */
 const char *cp_script_paths (const cp_script *S);
 int cp_script_loaded (const cp_script *S);
 
