@@ -256,7 +256,7 @@ return function (M)
       core.expr_mode(oldlevel)
     end
     steps.text = concat(lines, "\n") .. "\n"
-    if not opts.quiet then (opts.out or io.stdout):write(steps.text) end
+    if not opts.quiet then (opts.out or io.output()):write(steps.text) end  -- as io.write does
     return steps
   end
 
