@@ -537,23 +537,16 @@ static int pool_gc (lua_State *L) {
 }
 
 int lexpr_open (lua_State *L) {
-  Pool *P;
-  /* opened again in the same state (package.loaded was reset): keep the pool, since the
-     Expr metatable is shared by name and its __gc must find the nodes of the old values */
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &POOL_KEY) == LUA_TUSERDATA) lua_pop(L, 1);
-  else {
-    lua_pop(L, 1);
-    P = (Pool *)lua_newuserdatauv(L, sizeof(Pool), 0);
-    P->E = NULL;
-    P->level = CR_S_FULL;
-    P->tracing = 0;
-    lua_newtable(L);
-    lua_pushcfunction(L, pool_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    if ((P->E = cr_expr_new()) == NULL) return luaL_error(L, "not enough memory");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &POOL_KEY);
-  }
+  Pool *P = (Pool *)lua_newuserdatauv(L, sizeof(Pool), 0);
+  P->E = NULL;
+  P->level = CR_S_FULL;
+  P->tracing = 0;
+  lua_newtable(L);
+  lua_pushcfunction(L, pool_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if ((P->E = cr_expr_new()) == NULL) return luaL_error(L, "not enough memory");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &POOL_KEY);
   luaL_newmetatable(L, CR_EXPR_TNAME);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &EXPRMT_KEY);
