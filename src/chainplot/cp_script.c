@@ -64,7 +64,8 @@ static void counthook (lua_State *L, lua_Debug *ar) {
   if (S && (S->left -= 1000) < 0) {
     S->left = S->budget;  /* so the error handler itself can run */
     /* where the script was running (level 1 would be its caller) */
-    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+      lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
     else lua_pushliteral(L, "");
     lua_pushfstring(L, "script ran too long (over %d million instructions in one frame; "
                     "an infinite loop?)", (int)(S->budget / 1000000));

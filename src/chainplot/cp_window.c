@@ -90,7 +90,8 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
       char wt[sizeof A->F.title + 96];
       const char *file = strrchr(A->path, '/') ? strrchr(A->path, '/') + 1 : A->path;
       /* the file first: after a failed load the last good plot (and its title) stays */
-      if (!file[0] || strcmp(A->F.title, A->path) == 0 || strcmp(A->F.title, file) == 0) snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
+      if (!file[0] || strcmp(A->F.title, A->path) == 0 || strcmp(A->F.title, file) == 0)
+        snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
       else snprintf(wt, sizeof wt, "chainplot: %.80s: %s", file, A->F.title);
       /* named before sampling, which a runaway script may stretch to its whole budget */
       if (strcmp(wt, SDL_GetWindowTitle(win)) != 0) {
