@@ -503,9 +503,9 @@ static int mk (cr_expr *E, int op, int a, int b, int level) {
       && !(op == CR_OP_div && level >= CR_S_FULL && !shortquot(xa.k, xb.k)))
     return cr_expr_const(E, cr_op_value((cr_opid)op, xa.k, two ? xb.k : 0.0));
   switch (op) {
-    case CR_OP_add:
-      if (isconst(E, b, 0)) return a;
-      if (isconst(E, a, 0)) return b;
+    case CR_OP_add:  /* x + -0 is x; x + 0 is not, at x = -0 */
+      if (isconst(E, b, 0) && (level >= CR_S_FULL || E->deriv || signbit(xb.k))) return a;
+      if (isconst(E, a, 0) && (level >= CR_S_FULL || E->deriv || signbit(xa.k))) return b;
       if (level < CR_S_FULL) break;
       if (xa.kind == CR_E_CONST) return mk(E, CR_OP_add, b, a, level);  /* constants last */
       if (isop(E, b, CR_OP_neg)) return mk(E, CR_OP_sub, a, xb.a, level);
@@ -527,9 +527,10 @@ static int mk (cr_expr *E, int op, int a, int b, int level) {
         }
       }
       break;
-    case CR_OP_sub:
-      if (isconst(E, b, 0)) return a;
-      if (isconst(E, a, 0)) return mk(E, CR_OP_neg, b, CR_NONE, level);
+    case CR_OP_sub:  /* x - 0 is x; -0 - x is -x; x - -0 and 0 - x are not, at x = -0 */
+      if (isconst(E, b, 0) && (level >= CR_S_FULL || E->deriv || !signbit(xb.k))) return a;
+      if (isconst(E, a, 0) && (level >= CR_S_FULL || E->deriv || signbit(xa.k)))
+        return mk(E, CR_OP_neg, b, CR_NONE, level);
       if (level < CR_S_FULL) break;
       if (isop(E, b, CR_OP_neg)) return mk(E, CR_OP_add, a, xb.a, level);
       if (isnegconst(E, b)) return mk(E, CR_OP_add, a, cr_expr_const(E, -xb.k), level);
@@ -557,18 +558,32 @@ static int mk (cr_expr *E, int op, int a, int b, int level) {
       break;
     case CR_OP_mulz:  /* a*b with 0*anything = 0 on either side */
       if (level >= CR_S_FULL) return product(E, a, b, 0);  /* products keep strong zeros */
-      if (xa.kind == CR_E_CONST && xa.k == 0) return a;
-      if (xb.kind == CR_E_CONST && xb.k == 0) return b;
-      /* a finite nonzero constant never meets the zero case: a plain product */
-      if ((xa.kind == CR_E_CONST && isfinite(xa.k)) || (xb.kind == CR_E_CONST && isfinite(xb.k)))
+      /* +0 whatever the zero's sign, as mulz computes it */
+      if ((xa.kind == CR_E_CONST && xa.k == 0) || (xb.kind == CR_E_CONST && xb.k == 0))
+        return cr_expr_const(E, 0.0);
+      /* a finite nonzero constant meets the zero case only at a zero operand, where
+         the product's zero may have the other sign: a derivative does not mind */
+      if (E->deriv && ((xa.kind == CR_E_CONST && isfinite(xa.k)) || (xb.kind == CR_E_CONST && isfinite(xb.k))))
         return mk(E, CR_OP_mul, a, b, level);
+      /* times c with |c| >= 1 nothing underflows, and + 0 turns a -0 product into mulz's +0 */
+      if ((xa.kind == CR_E_CONST && isfinite(xa.k) && fabs(xa.k) >= 1)
+          || (xb.kind == CR_E_CONST && isfinite(xb.k) && fabs(xb.k) >= 1))
+        return mk(E, CR_OP_add, mk(E, CR_OP_mul, a, b, level), cr_expr_const(E, 0.0), level);
       break;
     case CR_OP_xlogy:  /* a*log(b), but 0 when a is 0: rewrite only where that cannot happen */
-      if (xa.kind == CR_E_CONST && xa.k == 0) return a;
-      if ((xa.kind == CR_E_CONST && isfinite(xa.k))
-          || (xb.kind == CR_E_CONST && xb.k > 0 && isfinite(xb.k))) {
+      if (xa.kind == CR_E_CONST && xa.k == 0) return cr_expr_const(E, 0.0);  /* +0, even for a = -0 */
+      if (xa.kind == CR_E_CONST && isfinite(xa.k)) {  /* a != 0: a*log(b) */
         int l = mk(E, CR_OP_log, b, CR_NONE, level);
         return mk(E, CR_OP_mul, a, l, level);
+      }
+      if (xb.kind == CR_E_CONST && xb.k > 0 && isfinite(xb.k) && E->deriv) {
+        int l = mk(E, CR_OP_log, b, CR_NONE, level);
+        return mk(E, CR_OP_mul, a, l, level);
+      }
+      if (xb.kind == CR_E_CONST && xb.k > 0 && isfinite(xb.k) && fabs(log(xb.k)) >= 1) {
+        /* log(b) a constant that cannot underflow a product: + 0 makes a = -0 give +0 */
+        int l = mk(E, CR_OP_log, b, CR_NONE, level);
+        return mk(E, CR_OP_add, mk(E, CR_OP_mul, a, l, level), cr_expr_const(E, 0.0), level);
       }
       break;
     case CR_OP_div:
@@ -642,6 +657,9 @@ int cr_expr_diff (cr_expr *E, int root, int var, int level) {
   alg.ud = &na;
   alg.konst = na_konst;
   alg.apply = na_apply;
+  /* a derivative's value is only ever a factor or a summand further on, never a
+     divisor: the sign of its zeros matters to nothing, so products stay short */
+  E->deriv = 1;
   for (i = 0; i < cnt; i++) {
     int n = ord[i];
     const Node *x = &E->n[n];
@@ -667,10 +685,12 @@ int cr_expr_diff (cr_expr *E, int root, int var, int level) {
     }
   }
   res = d[cnt - 1];
+  E->deriv = 0;
   free(d);
   free(ord);
   return res;
 fail:
+  E->deriv = 0;
   free(d);
   free(ord);
   return CR_NONE;

@@ -24,6 +24,7 @@ struct cr_expr {
   char **names;
   int nnames, capnames;
   unsigned epoch;
+  int deriv;           /* building a derivative: a zero's sign may go, for shorter code */
 };
 
 #endif

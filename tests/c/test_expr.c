@@ -45,7 +45,25 @@ static void test_simplify_exact (cr_expr *E) {
   int one = K(E, 1);
   CHECK(cr_expr_apply(E, CR_OP_mul, x, one, CR_S_EXACT) == x, "x*1 is x");
   CHECK(cr_expr_apply(E, CR_OP_pow, x, one, CR_S_EXACT) == x, "x^1 is x");
-  CHECK(cr_expr_apply(E, CR_OP_add, x, K(E, 0), CR_S_EXACT) == x, "x + 0 is x");
+  CHECK(cr_expr_apply(E, CR_OP_add, x, K(E, -0.0), CR_S_EXACT) == x, "x + -0 is x");
+  CHECK(cr_expr_apply(E, CR_OP_sub, x, K(E, 0), CR_S_EXACT) == x, "x - 0 is x");
+  CHECK(cr_expr_apply(E, CR_OP_add, x, K(E, 0), CR_S_FULL) == x, "x + 0 is x at the full level");
+  {  /* found by fuzz_expr: rewrites that turned a zero's sign, which atan2 and 1/z then show */
+    double vz[1] = {-0.0}, r1 = 1.0;
+    int z = cr_expr_apply(E, CR_OP_add, x, K(E, 0), CR_S_EXACT);
+    CHECK(z != x && cr_expr_eval(E, z, vz, &r1) == 0 && r1 == 0 && !signbit(r1),
+          "x + 0 stays at the exact level: -0 + 0 is +0");
+    z = cr_expr_apply(E, CR_OP_sub, K(E, 0), x, CR_S_EXACT);
+    CHECK(cr_expr_eval(E, z, vz, &r1) == 0 && r1 == 0 && !signbit(r1), "0 - x at -0 is +0, not -x");
+    z = cr_expr_apply(E, CR_OP_mulz, K(E, -0.0), x, CR_S_EXACT);
+    CHECK(cr_expr_kind(E, z) == CR_E_CONST && !signbit(cr_expr_value(E, z)), "mulz(-0, x) is +0");
+    z = cr_expr_apply(E, CR_OP_xlogy, K(E, -0.0), x, CR_S_EXACT);
+    CHECK(cr_expr_kind(E, z) == CR_E_CONST && !signbit(cr_expr_value(E, z)), "xlogy(-0, x) is +0");
+    z = cr_expr_apply(E, CR_OP_mulz, x, K(E, -2.0), CR_S_EXACT);
+    CHECK(cr_expr_eval(E, z, vz, &r1) == 0 && r1 == 0 && !signbit(r1), "mulz(x, -2) at x = -0 is +0");
+    z = cr_expr_apply(E, CR_OP_xlogy, x, K(E, 10.0), CR_S_EXACT);
+    CHECK(cr_expr_eval(E, z, vz, &r1) == 0 && r1 == 0 && !signbit(r1), "xlogy(x, 10) at x = -0 is +0");
+  }
   CHECK(cr_expr_apply(E, CR_OP_mul, x, K(E, 0), CR_S_EXACT) != K(E, 0),
         "x*0 stays at the exact level (x may be inf)");
   CHECK(cr_expr_apply(E, CR_OP_mul, x, one, CR_S_NONE) != x, "level 0 keeps x*1");
