@@ -150,6 +150,13 @@ static int l_tape (lua_State *L) {
   return 1;
 }
 
+const cr_prog *lcompile_prog (lua_State *L, int idx, int *order) {
+  Compiled *C = (Compiled *)luaL_testudata(L, idx, CR_COMPILED_TNAME);
+  if (C == NULL || C->T == NULL) return NULL;
+  if (order) *order = C->order;
+  return C->T;
+}
+
 static int comp_gc (lua_State *L) {
   Compiled *C = checkcomp(L, 1);
   cr_prog_free(C->T);

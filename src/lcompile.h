@@ -6,4 +6,8 @@
 
 int lcompile_open (lua_State *L);
 
+struct cr_prog;
+/* The program of the chainrule.Compiled at idx (value, then order derivatives), or NULL. */
+const struct cr_prog *lcompile_prog (lua_State *L, int idx, int *order);
+
 #endif

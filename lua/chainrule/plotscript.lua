@@ -53,6 +53,9 @@ local function readonly (t)
   return p
 end
 
+-- the modules a sandboxed script may require
+local sandboxed = {chainrule = true, ["chainrule.math"] = true}
+
 --- env(trust): the globals a plot script sees. math is chainrule.math, so math.sin takes duals.
 function M.env (trust)
   local env
@@ -83,9 +86,10 @@ function M.env (trust)
     io.stderr:write(table.concat(t, "\t", 1, n), "\n")
   end
   env.require = function (name)
-    if type(name) ~= "string" or not name:match("^chainrule[%w_%.]*$") or name == "chainrule.core" then
-      error(fmt("require '%s' is not allowed in the sandbox (only chainrule modules; run with --trust)",
-        tostring(name)), 2)
+    -- never chainrule.plot or .plotscript: they run programs, write files and build trusted envs
+    if not sandboxed[name] then
+      error(fmt("require '%s' is not allowed in the sandbox (only chainrule and chainrule.math; "
+        .. "run with --trust)", tostring(name)), 2)
     end
     local m = package.loaded[name]
     if m == nil then
@@ -219,8 +223,24 @@ end
 
 local function g4 (v) return fmt("%.4g", v == 0 and 0 or v) end
 
---- model(spec [, path]): panels, curves (t -> y closures), params and the cursor read-out.
-function M.model (spec, path)
+-- compiles fn(x, P) with the current params as constants; nil and the reason when it cannot
+local function trycompile (fn, P, order, opts)
+  if opts.compile == false then return nil, "compiling is off" end
+  if opts.budget then opts.budget(true) end  -- a small instruction budget bounds the trace
+  local ok, F = pcall(cr.compile, function (x) return fn(x, P) end, {order = order, exact = true})
+  if opts.budget then opts.budget(false) end
+  if ok then return F end
+  F = tostring(F):gsub("compile: ", ""):gsub("; only branch%-free.*$", "")
+  if F:find("script ran too long", 1, true) then F = "too long to trace" end
+  return nil, F
+end
+
+--- model(spec [, path [, opts]]): panels, curves (t -> y closures), params and the cursor read-out.
+-- Each piece is compiled ({exact = true}) when it can be: a curve then also carries stages,
+-- {{F1, j1}, {F2, j2}, ...}, meaning output j of F1, fed to F2 and so on (j > 0: a derivative,
+-- NaN where that stage's value is not finite). opts.compile = false keeps every piece on duals.
+function M.model (spec, path, opts)
+  opts = opts or {}
   local where = path and (path .. ": ") or ""
   local P, plist = {}, {}
   for name, p in pairs(spec.params or {}) do
@@ -235,6 +255,7 @@ function M.model (spec, path)
     if p then
       p.value = math.max(p.min, math.min(p.max, v))
       P[p.name] = p.value
+      if model.recompile then model.recompile() end  -- the params are constants in the trace
     end
   end
   local labels = spec.labels or {}
@@ -261,6 +282,13 @@ function M.model (spec, path)
       {title = "f'(x)", axis = "x", curves = {{label = "f'(x)", color = C_DH, fn = derivfn(F, 1)}}},
       {title = "f''(x)", axis = "x", curves = {{label = "f''(x)", color = C_D2, fn = derivfn(F, 2)}}},
     }
+    -- f'' needs order 2; the cursor's f''' stays on duals (order 3 is not bit-identical to them)
+    function model.recompile ()
+      local C, why = trycompile(spec.f, P, 2, opts)
+      model.pieces = {{name = "f", compiled = C ~= nil, reason = why, size = C and C:size() or 0}}
+      for j = 1, 3 do model.panels[j].curves[1].stages = C and {{C, j - 1}} or nil end
+    end
+    model.recompile()
     function model.cursor (x)
       local d = core.derivatives(F, x, 3)
       for i = 2, 4 do d[i] = defined(d[i], d[1]) end
@@ -313,10 +341,56 @@ function M.model (spec, path)
   panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves}
   model.panels = panels
 
+  -- compiled links C[k] and the composite CH: the same values and derivatives, bit for bit
+  local C, CH = {}, nil
+  function model.recompile ()
+    local pieces = {}
+    for k = 1, n do
+      local why
+      C[k], why = trycompile(fns[k], P, 1, opts)
+      pieces[k] = {name = spec.chain and fmt("chain[%d]", k) or (k == 1 and "inner" or "outer"),
+                   compiled = C[k] ~= nil, reason = why, size = C[k] and C[k]:size() or 0}
+    end
+    local all = true
+    for k = 1, n do all = all and C[k] ~= nil end
+    CH = all and trycompile(function (x, p) for k = 1, n do x = fns[k](x, p) end return x end, P, 1, opts)
+         or nil
+    model.pieces = pieces
+    local function upto (k, last)  -- through links 1..k-1, then output last of link k
+      local st = {}
+      for i = 1, k do
+        if not C[i] then return nil end
+        st[i] = {C[i], i == k and last or 0}
+      end
+      return st
+    end
+    for k = 1, n do
+      panels[k].curves[1].stages = C[k] and {{C[k], 0}} or nil
+      if k > 1 then panels[k].shadestages = upto(k - 1, 0) end
+    end
+    panels[n + 1].curves[1].stages = upto(n, 0)
+    dcurves[1].stages = CH and {{CH, 1}} or nil
+    for k = n, 1, -1 do dcurves[n - k + 2].stages = upto(k, 1) end
+  end
+  model.recompile()
+
+  local function at (k, t)  -- derivative and value of link k at t
+    if C[k] then
+      local v, dv = C[k]:eval(t)
+      return dv, v
+    end
+    return derivative(L[k], t)
+  end
+
   function model.cursor (x)
     local u, d = {[0] = x}, {}
-    for k = 1, n do d[k], u[k] = derivative(L[k], u[k - 1]) end
-    local dh, h = derivative(H, x)
+    for k = 1, n do d[k], u[k] = at(k, u[k - 1]) end
+    local dh, h
+    if CH then
+      h, dh = CH:eval(x)
+    else
+      dh, h = derivative(H, x)
+    end
     dh = defined(dh, h)
     for k = 1, n do d[k] = defined(d[k], u[k]) end
     local out = {}

@@ -52,6 +52,7 @@ int cp_app_adopt (cp_app *A) {
   A->loaderr[0] = A->evalerr[0] = 0;
   showerror(A);
   cp_script_describe(A->S, &A->F, &A->hx0, &A->hx1);
+  snprintf(A->F.paths, sizeof A->F.paths, "%s", cp_script_paths(A->S));
   cp_app_reset(A);
   A->cursor = 1;
   return 0;
@@ -110,6 +111,16 @@ static int load (cp_app *A, const char *file, int keepview) {
   snprintf(A->path, sizeof A->path, "%s", path);
   A->loaderr[0] = A->evalerr[0] = 0;
   showerror(A);
+  snprintf(A->F.paths, sizeof A->F.paths, "%s", cp_script_paths(A->S));
+  if (A->verbose) {  /* the pieces on one line */
+    const char *q;
+    fprintf(stderr, "chainplot: %s: ", path);
+    for (q = A->F.paths; *q; q++) {
+      if (*q == '\n') fputs("; ", stderr);
+      else fputc(*q, stderr);
+    }
+    fputc('\n', stderr);
+  }
   {
     int oldn = A->F.npanels;
     snprintf(title, sizeof title, "%s", A->F.title);
@@ -349,6 +360,7 @@ void cp_app_slide (cp_app *A, int i, float x) {
   if (k < 0) k = 0;
   if (k > 1) k = 1;
   cp_script_setparam(A->S, &A->F, i, s->min + k * (s->max - s->min));
+  snprintf(A->F.paths, sizeof A->F.paths, "%s", cp_script_paths(A->S));
   A->dirty = 1;
 }
 

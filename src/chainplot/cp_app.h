@@ -20,6 +20,7 @@ typedef struct cp_app {
   char loaderr[800], evalerr[800];
   cp_series tmp, scratch[CP_MAXPANELS][CP_MAXCURVES];
   long long samples;      /* evaluations in the last sampling pass */
+  int verbose;            /* print which path each piece takes, on every load */
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);

@@ -15,7 +15,7 @@
 
 typedef struct Opts {
   const char *script, *output, *font, *shotdir;
-  int w, h, trust, bench, nocursor;
+  int w, h, trust, bench, nocursor, duals, verbose;
   double x0, scale;
   int hasx0;
   size_t memory;
@@ -35,6 +35,8 @@ static const char usage[] =
   "  --scale S        size of text and lines relative to 1 (off-screen; default 1)\n"
   "  --font SPEC      a font file or fontconfig pattern (default: DejaVu Sans)\n"
   "  --trust          run the script without the sandbox (io, os, C modules allowed)\n"
+  "  --duals          evaluate every piece per point with dual numbers (no compiling)\n"
+  "  --verbose        say which path (compiled or duals) each piece takes\n"
   "  --memory MB      memory limit of the script (default 256)\n"
   "  --budget M       instruction budget per frame in millions (default 50)\n"
   "  --shot-dir DIR   where the s key saves screenshots (default: current directory)\n"
@@ -73,6 +75,8 @@ static int parse (int argc, char **argv, Opts *o) {
       fputs(usage, stdout);
       exit(0);
     } else if (strcmp(a, "--trust") == 0) o->trust = 1;
+    else if (strcmp(a, "--duals") == 0) o->duals = 1;
+    else if (strcmp(a, "--verbose") == 0) o->verbose = 1;
     else if (a[0] == '-' && a[1] == '-' && !v) return die("option needs a value", a);
     else if (strcmp(a, "--output") == 0) o->output = argv[++i];
     else if (strcmp(a, "--font") == 0) o->font = argv[++i];
@@ -160,6 +164,8 @@ static cp_app *start (const Opts *o, double t0) {
     fprintf(stderr, "chainplot: cannot start Lua (out of memory)\n");
     return NULL;
   }
+  cp_script_setcompile(A->S, !o->duals);
+  A->verbose = o->verbose;
   if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
   if (o->hasx0) cp_app_setcursor(A, o->x0);
   A->cursor = !o->nocursor;

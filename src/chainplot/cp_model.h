@@ -58,6 +58,7 @@ typedef struct cp_frame {
   char readout[480];
   char error[800];
   char status[200];
+  char paths[240];          /* which path each piece takes: compiled or duals */
   int help;
   int box;                  /* a drag-zoom box is shown */
   cp_rect boxr;

@@ -603,7 +603,14 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     cp_rect b = rect(ow / 2.0f - 300 * s, oh / 2.0f - 150 * s, 600 * s, 0);
     int n = 0;
     while (helplines[n][0]) n++;
-    b.h = lh * (n + 2.5f) + 20 * s;  /* half a line sets the closing note apart */
+    int np = 0;
+    if (F->paths[0]) {  /* one line per piece, two when a long reason wraps */
+      const char *q;
+      np = 1;
+      for (q = F->paths; *q; q++) np += *q == '\n';
+      np += (int)(textw(R, F->paths, F_SMALL) / (b.w - 32 * s));
+    }
+    b.h = lh * (n + 2.5f + (np ? np + 1.0f : 0.0f)) + 20 * s;  /* half a line sets the closing note apart */
     b.y = oh / 2.0f - b.h / 2;
     fillrect(R, b, (cp_color){33, 37, 41, 235});
     text(R, "chainplot keys", F_TITLE, C_WHITE, b.x + 16 * s, b.y + 12 * s, 0, 0);
@@ -612,5 +619,8 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
       text(R, helplines[i][0], F_NORMAL, (cp_color){255, 214, 120, 255}, b.x + 16 * s, y, 0, 0);
       text(R, helplines[i][1], F_NORMAL, C_WHITE, b.x + 170 * s, y, 0, 0);
     }
+    if (np)  /* how the curves are evaluated: compiled programs or per-point duals */
+      wrapped(R, F->paths, F_SMALL, (cp_color){173, 181, 189, 255}, b.x + 16 * s,
+              b.y + 12 * s + lh * (n + 2.5f), b.w - 32 * s);
   }
 }

@@ -8,7 +8,21 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
+#include "cr_prog.h"
+#include "lcompile.h"
 #include "cp_script.h"
+
+#define MAXSTAGES 5     /* links of a chain (4) and one more */
+#define MAXOUTS 9       /* value and up to 8 derivatives */
+#define TRACE_BUDGET 2000000L  /* instructions to trace one piece: bounds the graph it builds */
+
+/* a curve evaluated in C: output out[0] of prog[0], fed to prog[1] and so on */
+typedef struct cp_stages {
+  int n;
+  const cr_prog *prog[MAXSTAGES];
+  int out[MAXSTAGES], nouts[MAXSTAGES];
+  long cost;            /* instructions per point, charged to the budget */
+} cp_stages;
 
 int luaopen_chainrule_core (lua_State *L);
 
@@ -20,8 +34,15 @@ struct cp_script {
   long budget, left;
   int model;            /* registry ref of the model, LUA_NOREF before the first good load */
   int curves;           /* registry ref: curves[p][c] functions, coverage at [p][0] */
+  int compile;          /* compile pieces when they allow it */
+  long saved;           /* budget left while a piece is traced */
+  cp_stages st[CP_MAXPANELS][CP_MAXCURVES + 1];  /* [p][0]: coverage, [p][c + 1]: curve c */
+  char paths[240];
   char err[800];
 };
+
+static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n);
+static double getnum (lua_State *L, int idx, const char *k, double d);
 
 static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
   cp_script *S = ud;
@@ -40,11 +61,16 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 /* the hook finds its script through the state's extra space (copied into every thread) */
 static void counthook (lua_State *L, lua_Debug *ar) {
   cp_script *S = *(cp_script **)lua_getextraspace(L);
-  (void)ar;
   if (S && (S->left -= 1000) < 0) {
     S->left = S->budget;  /* so the error handler itself can run */
-    luaL_error(L, "script ran too long (over %d million instructions in one frame; "
-               "an infinite loop?)", (int)(S->budget / 1000000));
+    /* where the script was running (level 1 would be its caller) */
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+      lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+    else lua_pushliteral(L, "");
+    lua_pushfstring(L, "script ran too long (over %d million instructions in one frame; "
+                    "an infinite loop?)", (int)(S->budget / 1000000));
+    lua_concat(L, 2);
+    lua_error(L);
   }
 }
 
@@ -98,6 +124,7 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
   S->limit = 0;
   S->budget = S->left = budget > 0 ? budget : 50000000L;
   S->model = S->curves = LUA_NOREF;
+  S->compile = 1;
   L = S->L = lua_newstate(limited_alloc, S);
   if (!L) {
     free(S);
@@ -133,6 +160,7 @@ cp_script *cp_script_wrap (lua_State *L) {
   S->trust = 1;
   S->budget = S->left = 1;
   S->model = S->curves = LUA_NOREF;
+  S->compile = 1;
   return S;
 }
 
@@ -160,6 +188,89 @@ int cp_script_loaded (const cp_script *S) {
 
 void cp_script_budget (cp_script *S) {
   S->left = S->budget;
+}
+
+void cp_script_setcompile (cp_script *S, int on) {
+  S->compile = on;
+}
+
+const char *cp_script_paths (const cp_script *S) {
+  return S->paths;
+}
+
+/* stages list on top (or nil): fills T, T->n = 0 when the curve stays on Lua closures */
+static void readstages (lua_State *L, cp_stages *T) {
+  int i, n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+  T->n = 0;
+  T->cost = 0;
+  if (n < 1 || n > MAXSTAGES) return;
+  for (i = 0; i < n; i++) {
+    int order = 0, j;
+    lua_geti(L, -1, i + 1);
+    if (!lua_istable(L, -1)) { lua_pop(L, 1); return; }
+    lua_geti(L, -1, 1);
+    T->prog[i] = lcompile_prog(L, -1, &order);
+    lua_geti(L, -2, 2);
+    j = (int)lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    if (T->prog[i] == NULL || j < 0 || j > order || order + 1 > MAXOUTS) return;
+    T->out[i] = j;
+    T->nouts[i] = order + 1;
+    T->cost += (long)cr_prog_ninst(T->prog[i]) + 1;
+  }
+  T->n = n;
+}
+
+/* the model on top: which curves are compiled, and a line saying which path each piece takes */
+static void readcompiled (cp_script *S) {
+  lua_State *L = S->L;
+  int p, c, np, n, i;
+  size_t len = 0;
+  memset(S->st, 0, sizeof S->st);
+  S->paths[0] = 0;
+  lua_getfield(L, -1, "panels");
+  np = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+  for (p = 0; p < np && p < CP_MAXPANELS; p++) {
+    lua_geti(L, -1, p + 1);
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "shadestages");
+      readstages(L, &S->st[p][0]);
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "curves");
+      n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+      for (c = 0; c < n && c < CP_MAXCURVES; c++) {
+        lua_geti(L, -1, c + 1);
+        if (lua_istable(L, -1)) {
+          lua_getfield(L, -1, "stages");
+          readstages(L, &S->st[p][c + 1]);
+          lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  /* "inner: compiled (7 instructions)\nouter: duals (...: the function branches ...)" */
+  lua_getfield(L, -1, "pieces");
+  n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+  for (i = 1; i <= n && len < sizeof S->paths - 1; i++) {
+    char name[32], why[120];
+    lua_geti(L, -1, i);
+    getstr(L, -1, "name", name, sizeof name);
+    getstr(L, -1, "reason", why, sizeof why);
+    lua_getfield(L, -1, "compiled");
+    if (lua_toboolean(L, -1))
+      len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: compiled (%d instructions)",
+                              i > 1 ? "\n" : "", name, (int)getnum(L, -2, "size", 0));
+    else
+      len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: duals (%s)",
+                              i > 1 ? "\n" : "", name, why);
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+  if (len >= sizeof S->paths) len = sizeof S->paths - 1;
 }
 
 /* model on top: builds curves[p][c] = fn, curves[p][0] = coverage, and takes the model */
@@ -194,6 +305,7 @@ static int adopt (cp_script *S) {
   lua_pop(L, 1);
   luaL_unref(L, LUA_REGISTRYINDEX, S->curves);
   S->curves = luaL_ref(L, LUA_REGISTRYINDEX);
+  readcompiled(S);
   luaL_unref(L, LUA_REGISTRYINDEX, S->model);
   S->model = luaL_ref(L, LUA_REGISTRYINDEX);
   S->err[0] = 0;
@@ -204,8 +316,19 @@ int cp_script_setmodel (cp_script *S) {
   return adopt(S);
 }
 
+/* budget(true) while a piece is traced: a small budget of its own; budget(false) restores */
+static int l_tracebudget (lua_State *L) {
+  cp_script *S = *(cp_script **)lua_getextraspace(L);
+  if (lua_toboolean(L, 1)) {
+    S->saved = S->left;
+    S->left = TRACE_BUDGET < S->budget ? TRACE_BUDGET : S->budget;
+  }
+  else S->left = S->saved;
+  return 0;
+}
+
 static int l_loadmodel (lua_State *L) {
-  /* plotscript.model(plotscript.load(path, trust), path) */
+  /* plotscript.model(plotscript.load(path, trust), path, {compile = , budget = }) */
   lua_getglobal(L, "require");
   lua_pushliteral(L, "chainrule.plotscript");
   lua_call(L, 1, 1);
@@ -215,7 +338,12 @@ static int l_loadmodel (lua_State *L) {
   lua_pushvalue(L, 2);
   lua_call(L, 2, 1);
   lua_pushvalue(L, 1);
-  lua_call(L, 2, 1);
+  lua_createtable(L, 0, 2);
+  lua_pushboolean(L, lua_toboolean(L, 3));
+  lua_setfield(L, -2, "compile");
+  lua_pushcfunction(L, l_tracebudget);
+  lua_setfield(L, -2, "budget");
+  lua_call(L, 3, 1);
   return 1;
 }
 
@@ -225,7 +353,8 @@ int cp_script_load (cp_script *S, const char *path) {
   lua_pushcfunction(L, l_loadmodel);
   lua_pushstring(L, path);
   lua_pushboolean(L, S->trust);
-  if (pcallk(S, 2, 1) != LUA_OK) {
+  lua_pushboolean(L, S->compile);
+  if (pcallk(S, 3, 1) != LUA_OK) {
     seterr(S, "");
     lua_gc(L, LUA_GCCOLLECT, 0);
     return -1;
@@ -313,10 +442,38 @@ void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1) {
   lua_settop(L, top);
 }
 
+/* a compiled curve: each stage one point through its program, no Lua call */
+static int evalstages (cp_script *S, const cp_stages *T, double t, double *y) {
+  double res[MAXOUTS], *outs[MAXOUTS];
+  int i, j;
+  if (S->owned && (S->left -= T->cost) < 0) {  /* C time counts against the frame's budget too */
+    S->left = S->budget;
+    snprintf(S->err, sizeof S->err, "script ran too long (over %d million instructions in one "
+             "frame; an infinite loop?)", (int)(S->budget / 1000000));
+    *y = NAN;
+    return 1;
+  }
+  for (i = 0; i < T->n; i++) {
+    for (j = 0; j < T->nouts[i]; j++) outs[j] = &res[j];
+    if (cr_prog_eval(T->prog[i], &t, 1, outs) != 0) {
+      snprintf(S->err, sizeof S->err, "not enough memory");
+      *y = NAN;
+      return 1;
+    }
+    /* a derivative where its function is undefined is not drawn */
+    t = (T->out[i] == 0 || isfinite(res[0])) ? res[T->out[i]] : NAN;
+  }
+  *y = t;
+  return 0;
+}
+
 int cp_script_eval (void *ud, double t, double *y) {
   cp_curveref *r = ud;
   cp_script *S = r->S;
   lua_State *L = S->L;
+  if (r->panel >= 0 && r->panel < CP_MAXPANELS && r->curve >= -1 && r->curve < CP_MAXCURVES
+      && S->st[r->panel][r->curve + 1].n > 0)
+    return evalstages(S, &S->st[r->panel][r->curve + 1], t, y);
   lua_rawgeti(L, LUA_REGISTRYINDEX, S->curves);
   lua_geti(L, -1, r->panel + 1);
   lua_geti(L, -1, r->curve + 1);
@@ -431,9 +588,11 @@ int cp_script_setparam (cp_script *S, cp_frame *F, int i, double v) {
   lua_pushnumber(L, v);
   if (pcallk(S, 2, 0) != LUA_OK) {
     seterr(S, "");
+    readcompiled(S);  /* never keep pointers to programs the model may have dropped */
     lua_settop(L, top);
     return -1;
   }
+  readcompiled(S);  /* the pieces were compiled again with the new value */
   lua_getfield(L, -1, "params");
   lua_geti(L, -1, i + 1);
   F->sliders[i].value = getnum(L, -1, "value", v);

@@ -28,6 +28,15 @@ int cp_script_load (cp_script *S, const char *path);
 int cp_script_setmodel (cp_script *S);
 
 const char *cp_script_error (const cp_script *S);
+
+/*
+** Pieces are compiled (cr.compile, exact mode) by default and their curves evaluated in C;
+** a piece that branches on its input stays on per-point duals. Off: every piece on duals.
+** Takes effect at the next load.
+*/
+void cp_script_setcompile (cp_script *S, int on);
+/* Which path each piece takes, one line each: "inner: compiled (7 instructions)\nouter: duals (...)". */
+const char *cp_script_paths (const cp_script *S);
 int cp_script_loaded (const cp_script *S);
 
 /* Starts a new instruction budget (call once per frame). */

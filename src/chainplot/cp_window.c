@@ -60,6 +60,9 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
   float scale = 0;
   int running = 1, redraw = 1, shots = 0, shown = 0, want_shot = 0;
   Uint32 lastpoll = 0;
+  char lasterr[sizeof A->F.error], lastpath[sizeof A->path];
+  snprintf(lasterr, sizeof lasterr, "%s", A->F.error);  /* already said by the caller */
+  snprintf(lastpath, sizeof lastpath, "%s", A->path);
   win = SDL_CreateWindow("chainplot", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                          o->w ? o->w : 1280, o->h ? o->h : 800,
                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
@@ -84,10 +87,24 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
       A->dirty = 1;
     }
     if (redraw && R) {
-      char wt[sizeof A->F.title + 16];
+      char wt[sizeof A->F.title + 96];
+      const char *file = strrchr(A->path, '/') ? strrchr(A->path, '/') + 1 : A->path;
+      /* the file first: after a failed load the last good plot (and its title) stays */
+      if (!file[0] || strcmp(A->F.title, A->path) == 0 || strcmp(A->F.title, file) == 0)
+        snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
+      else snprintf(wt, sizeof wt, "chainplot: %.80s: %s", file, A->F.title);
+      /* named before sampling, which a runaway script may stretch to its whole budget */
+      if (strcmp(wt, SDL_GetWindowTitle(win)) != 0) {
+        SDL_SetWindowTitle(win, wt);
+        SDL_PumpEvents();
+      }
       cp_app_update(A, ow, oh);
-      snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
-      if (strcmp(wt, SDL_GetWindowTitle(win)) != 0) SDL_SetWindowTitle(win, wt);
+      /* every new error also goes to stderr, once (again for another script) */
+      if (strcmp(A->F.error, lasterr) != 0 || strcmp(A->path, lastpath) != 0) {
+        if (A->F.error[0]) fprintf(stderr, "chainplot: %s\n", A->F.error);
+        snprintf(lasterr, sizeof lasterr, "%s", A->F.error);
+        snprintf(lastpath, sizeof lastpath, "%s", A->path);
+      }
       cp_render(R, &A->F);
       if (want_shot) {
         screenshot(A, r, o->shotdir, &shots);
@@ -187,10 +204,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     } while (running && SDL_PollEvent(&ev));
     if (SDL_GetTicks() - lastpoll > 300) {
       lastpoll = SDL_GetTicks();
-      if (cp_app_poll(A)) {
-        if (A->loaderr[0]) fprintf(stderr, "chainplot: %s\n", A->loaderr);
-        redraw = 1;
-      }
+      if (cp_app_poll(A)) redraw = 1;
     }
   }
   cp_renderer_free(R);

@@ -189,6 +189,125 @@ static void series (void) {
   cp_app_free(A);
 }
 
+/* ---------- compiled pieces against per-point duals ---------- */
+
+static cp_app *app2 (const char *path, int compile) {
+  cp_app *A = cp_app_new(0, 64u << 20, 20000000L);
+  cp_script_setcompile(A->S, compile);
+  if (cp_app_open(A, path) != 0) printf("note: %s: %s\n", path, A->loaderr);
+  cp_app_update(A, 1600, 1000);
+  return A;
+}
+
+/* the same doubles, bit for bit (NaN sign and payload included) */
+static int samebits (const double *a, const double *b, int n) {
+  return n == 0 || memcmp(a, b, (size_t)n * sizeof *a) == 0;
+}
+
+static void samecurves (cp_app *A, cp_app *B, const char *what) {
+  int p, c, bad = 0, n = 0;
+  CHECK(A->F.npanels == B->F.npanels, "%s: same panels", what);
+  for (p = 0; p < A->F.npanels; p++)
+    for (c = 0; c < A->F.panels[p].ncurves; c++) {
+      cp_series *s = &A->F.panels[p].curves[c].s, *t = &B->F.panels[p].curves[c].s;
+      n++;
+      if (s->n != t->n || !samebits(s->t, t->t, s->n) || !samebits(s->y, t->y, s->n)) {
+        bad++;
+        printf("%s: panel %d curve %d differs (%d vs %d points)\n", what, p, c, s->n, t->n);
+      }
+    }
+  CHECK(bad == 0 && n >= 3, "%s: %d curves sampled compiled equal the dual ones bit for bit", what, n);
+  for (p = 0; p < A->F.npanels; p++)
+    if (A->F.panels[p].shade)
+      CHECK(A->F.panels[p].s0 == B->F.panels[p].s0 && A->F.panels[p].s1 == B->F.panels[p].s1,
+            "%s: panel %d shades the same range", what, p);
+}
+
+static void samereadouts (cp_app *A, cp_app *B, double x0, double x1, const char *what) {
+  int i, bad = 0;
+  for (i = 0; i <= 40; i++) {
+    double x = x0 + (x1 - x0) * i / 40, va[12], vb[12];
+    int na = cp_script_cursor(A->S, &A->F, x, va, 12), nb = cp_script_cursor(B->S, &B->F, x, vb, 12);
+    if (na != nb || na < 5 || !samebits(va, vb, na) || strcmp(A->F.readout, B->F.readout) != 0) {
+      bad++;
+      printf("%s at x = %g: \"%s\" vs \"%s\"\n", what, x, A->F.readout, B->F.readout);
+    }
+  }
+  CHECK(bad == 0, "%s: read-outs at 41 points equal the dual path's bit for bit", what);
+}
+
+static void compiled (void) {
+  static const char *const shipped[] = {"cubic", "exp3x", "sin_x2", "neuron", "tan", "log_gap",
+                                        "chain3", "single", "abs_branch"};
+  char path[600], what[80];
+  cp_app *A, *B;
+  size_t i;
+  for (i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
+    snprintf(path, sizeof path, "%s/plots/%s.lua", CP_SRCDIR, shipped[i]);
+    A = app2(path, 1);
+    B = app2(path, 0);
+    snprintf(what, sizeof what, "%s.lua", shipped[i]);
+    CHECK(strstr(A->F.paths, "duals") == NULL || strcmp(shipped[i], "abs_branch") == 0,
+          "%s: every piece compiles: %s", what, A->F.paths);
+    CONTAINS(B->F.paths, "duals (compiling is off)", what);
+    samecurves(A, B, what);
+    samereadouts(A, B, A->x0, A->x1, what);
+    cp_app_free(A);
+    cp_app_free(B);
+  }
+  /* a piece that branches falls back to duals, and still plots */
+  A = app2(CP_SRCDIR "/plots/abs_branch.lua", 1);
+  CONTAINS(A->F.paths, "inner: duals (", "abs_branch inner");
+  CONTAINS(A->F.paths, "abs_branch.lua:6: the function branches on its input", "abs_branch reason");
+  CONTAINS(A->F.paths, "outer: compiled (", "abs_branch outer");
+  CHECK(A->F.error[0] == 0 && A->F.panels[2].curves[0].s.n > 500, "abs_branch plots: %s", A->F.error);
+  {
+    double v[7];
+    cursor(A, -2, v, 7);
+    CLOSE(v[1], 2, 0, "|x| at -2");
+    CLOSE(v[3], -1, 0, "d|x|/dx at -2");
+    CLOSE(v[6], -cos(2.0), 1e-15, "h' = -cos(2) at -2");
+  }
+  cp_app_free(A);
+
+  /* sliders compile the pieces again with the new value: still equal to the duals */
+  A = app2(CP_SRCDIR "/plots/neuron.lua", 1);
+  B = app2(CP_SRCDIR "/plots/neuron.lua", 0);
+  cp_app_slide(A, 1, A->F.sliders[1].track.x + 0.2f * A->F.sliders[1].track.w);
+  cp_app_slide(B, 1, B->F.sliders[1].track.x + 0.2f * B->F.sliders[1].track.w);
+  cp_app_update(A, 1600, 1000);
+  cp_app_update(B, 1600, 1000);
+  CHECK(A->F.sliders[1].value == B->F.sliders[1].value && A->F.sliders[1].value < 0,
+        "neuron: the w slider moved to %g", A->F.sliders[1].value);
+  CONTAINS(A->F.paths, "inner: compiled", "neuron after the slider");
+  samecurves(A, B, "neuron after the slider");
+  samereadouts(A, B, -6, 6, "neuron after the slider");
+  cp_app_free(A);
+  cp_app_free(B);
+
+  /* the curves run in C: a piece too costly per point for duals within the budget is fine compiled */
+  {
+    const char *costly = writescript("costly.lua",
+      "return {f = function (x) local s = 0 for i = 1, 4000 do s = s + 1 end return x * x + s end}\n");
+    A = app2(costly, 1);
+    B = app2(costly, 0);
+    CHECK(A->F.error[0] == 0 && A->F.panels[0].curves[0].s.n > 500,
+          "costly piece compiled: no error (%s)", A->F.error);
+    CONTAINS(B->F.error, "script ran too long", "costly piece on duals");
+    cp_app_free(A);
+    cp_app_free(B);
+  }
+  /* tracing has its own small budget: a huge graph is never built; duals then hit the frame budget */
+  {
+    const char *huge = writescript("hugetrace.lua",
+      "return {f = function (x) for i = 1, 1e8 do x = x + 1e-9 end return x end}\n");
+    A = app2(huge, 1);
+    CONTAINS(A->F.paths, "f: duals (too long to trace)", "huge trace");
+    CONTAINS(A->F.error, "script ran too long", "huge trace on duals");
+    cp_app_free(A);
+  }
+}
+
 /* ---------- validation and hostile scripts ---------- */
 
 static void expect_load_error (const char *name, const char *src, const char *msg) {
@@ -250,6 +369,14 @@ static void hostile (void) {
   expect_load_error("h6.lua", "local f = io.open('/etc/passwd')\n", "h6.lua:1: attempt to index a nil value (global 'io')");
   expect_load_error("h7.lua", "local lfs = require 'lfs'\n", "require 'lfs' is not allowed in the sandbox");
   expect_load_error("h8.lua", "local c = require 'chainrule.core'\n", "require 'chainrule.core' is not allowed");
+  /* chainrule.plot renders files and runs programs; plotscript builds unsandboxed envs */
+  expect_load_error("h8b.lua", "local p = require 'chainrule.plot'\np.render({f = math.sin}, {output = '/tmp/cp_pwned.png'})\n",
+                    "require 'chainrule.plot' is not allowed in the sandbox");
+  expect_load_error("h8c.lua", "local e = require('chainrule.plotscript').env(true)\ne.os.remove('/tmp/x')\n",
+                    "require 'chainrule.plotscript' is not allowed in the sandbox");
+  f = fopen("/tmp/cp_pwned.png", "r");
+  CHECK(f == NULL, "a sandboxed script wrote no file through chainrule.plot");
+  if (f) fclose(f);
   expect_load_error("h9.lua", "local f, e = load('\\27Lua\\84\\0')\nerror(e)\n", "attempt to load a binary chunk");
   expect_load_error("h10.lua", "local s = string.rep('x', 1 << 27)\n", "out of memory");
   expect_load_error("h11.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = {i} end\n", "");
@@ -361,6 +488,7 @@ int main (void) {
   validation();
   hostile();
   actions();
+  compiled();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -1,0 +1,4 @@
+-- expect: unexpected symbol near 'end'
+return {
+  f = function (x) return x + end,
+}

@@ -1,0 +1,5 @@
+-- expect: inner returned a string, expected a number
+return {
+  inner = function (x) return "forty-two" end,
+  outer = function (u) return u end,
+}

@@ -1,0 +1,2 @@
+-- expect: plot script must return a table (got number)
+return 42
