@@ -90,7 +90,10 @@ static void refine (Ctx *C, double ta, double ya, double tb, double yb, int dept
     double ym2;
     tm = 0.5 * (ta + tb);
     if ((C->err = eval(C->S, tm, &ym2)) != 0) return;
-    if (isnan(ym2) || ym2 > fmax(ya, yb) || ym2 < fmin(ya, yb)
+    /* a step keeps almost all of its rise on one side of the midpoint; a steep
+       continuous curve splits it */
+    int step = fmax(fabs(ym2 - ya), fabs(yb - ym2)) > 0.9 * fabs(yb - ya);
+    if (isnan(ym2) || ym2 > fmax(ya, yb) || ym2 < fmin(ya, yb) || step
         || fabs(ya - yb) * C->ky > C->hpx) {
       if (cp_series_push(C->out, tm, NAN)) C->err = -1;
     }

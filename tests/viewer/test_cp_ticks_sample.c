@@ -64,6 +64,8 @@ static int f_sin (void *ud, double t, double *y) { (void)ud; nsin++; *y = sin(t)
 static int f_loggap (void *ud, double t, double *y) { (void)ud; *y = log(t * t - 1); return 0; }
 static int f_invsq (void *ud, double t, double *y) { (void)ud; *y = 1 / (t * t); return 0; }
 static int f_fail (void *ud, double t, double *y) { (void)ud; *y = t; return t > 0.5 ? 7 : 0; }
+static int f_step (void *ud, double t, double *y) { (void)ud; *y = (t < 0.3) ? -1.0 : 1.0; return 0; }
+static int f_steep (void *ud, double t, double *y) { (void)ud; *y = tanh(200 * t); return 0; }
 
 static cp_sampler sampler (cp_evalfn f, double t0, double t1, double y0, double y1) {
   cp_sampler s;
@@ -131,6 +133,18 @@ static void sampling (void) {
     if (!isnan(out.y[i]) && !isnan(out.y[i + 1]) && out.t[i] < 0 && out.t[i + 1] > 0
         && (out.y[i] < 10 || out.y[i + 1] < 10)) joined++;
   CHECK(joined == 0, "1/x^2: no visible join across the pole");
+
+  /* a finite step (the derivative of |x|) is a jump too: never joined by a vertical line */
+  s = sampler(f_step, -2, 2, -2, 2);
+  CHECK(cp_sample(&s, &tmp, &out) == 0, "step samples");
+  for (i = 0, joined = 0; i + 1 < out.n; i++)
+    if (!isnan(out.y[i]) && !isnan(out.y[i + 1]) && out.y[i] != out.y[i + 1]) joined++;
+  CHECK(joined == 0, "step: %d segments join -1 and 1", joined);
+  /* a steep but continuous curve stays one line */
+  s = sampler(f_steep, -2, 2, -2, 2);
+  CHECK(cp_sample(&s, &tmp, &out) == 0, "tanh(200x) samples");
+  for (i = 0, breaks = 0; i < out.n; i++) breaks += isnan(out.y[i]);
+  CHECK(breaks == 0, "tanh(200x): %d breaks in a continuous curve", breaks);
 
   /* an evaluator error stops sampling and is passed on */
   s = sampler(f_fail, 0, 1, 0, 1);
