@@ -41,42 +41,31 @@ void cr_arena_reset (cr_arena *A) {
 }
 
 double *cr_arena_alloc (cr_arena *A, size_t n) {
-  Block *b = A->cur;
+  Block *b = A->cur, *prev, *nb;
   if (b != NULL && b->cap - b->used >= n) {
     double *p = b->data + b->used;
     b->used += n;
     return p;
   }
-  /* move on to the next block that fits, or make one */
-  while (b != NULL && b->next != NULL) {
-    b = b->next;
-    b->used = 0;
-    if (b->cap >= n) break;
+  /* the current block is full: blocks after it are free; take the first that fits */
+  prev = b;
+  nb = (b != NULL) ? b->next : A->first;
+  while (nb != NULL && nb->cap < n) {
+    prev = nb;
+    nb = nb->next;
   }
-  if (b == NULL || b->cap < n) {
+  if (nb == NULL) {
     size_t cap = (n > BLOCK_MIN) ? n : BLOCK_MIN;
-    Block *nb = (Block *)malloc(sizeof(Block) + cap * sizeof(double));
+    nb = (Block *)malloc(sizeof(Block) + cap * sizeof(double));
     if (nb == NULL) return NULL;
     nb->cap = cap;
-    nb->used = 0;
     nb->next = NULL;
-    if (b == NULL) {
-      if (A->first == NULL) A->first = nb;
-      else {  /* A->cur was NULL after a reset of an empty arena: append at the end */
-        Block *last = A->first;
-        while (last->next) last = last->next;
-        last->next = nb;
-      }
-    }
-    else {  /* splice in after b, keeping any later blocks for reuse */
-      nb->next = b->next;
-      b->next = nb;
-    }
-    b = nb;
+    if (prev != NULL) prev->next = nb;
+    else A->first = nb;
   }
-  A->cur = b;
-  b->used = n;
-  return b->data;
+  nb->used = n;
+  A->cur = nb;
+  return nb->data;
 }
 
 static Mark mark (cr_arena *A) {

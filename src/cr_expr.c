@@ -638,7 +638,7 @@ static int na_apply (void *ud, cr_opid op, const void *a, const void *b, void *o
   return n == CR_NONE;
 }
 
-int cr_expr_diff (cr_expr *E, int root, int var, int level) {
+int cr_expr_diff (cr_expr *E, int root, int var, int level, int strong) {
   int *ord, *d, zero, one, res;
   long i, cnt;
   NodeAlg na;
@@ -676,7 +676,7 @@ int cr_expr_diff (cr_expr *E, int root, int var, int level) {
         if (cr_rule_eval(&alg, op, j, &args[0], &args[1], &n, &p) != 0) { sum = CR_NONE; goto fail; }
         /* below full simplification (compiling), a zero met at run time drops the
            term as the duals do; full simplification prints it as a product */
-        term = mk(E, level >= CR_S_FULL ? CR_OP_mul : CR_OP_mulz, p, da, level);
+        term = mk(E, (strong && level < CR_S_FULL) ? CR_OP_mulz : CR_OP_mul, p, da, level);
         sum = (sum == CR_NONE) ? term : mk(E, CR_OP_add, sum, term, level);
         if (sum == CR_NONE) goto fail;
       }

@@ -65,8 +65,12 @@ int cr_expr_freevars (cr_expr *E, int root, int *ids, int max);
 /* Value with vals[id] for each variable id; returns 0, or -1 without memory. */
 int cr_expr_eval (cr_expr *E, int root, const double *vals, double *out);
 
-/* d root / d var by the op table's rules, built at the given level. */
-int cr_expr_diff (cr_expr *E, int root, int var, int level);
+/*
+** d root / d var by the op table's rules, built at the given level.  With strong
+** set, below the full level each chain-rule product is a mulz, so a zero met at
+** run time drops the term as the duals do (bit-exact compiled programs).
+*/
+int cr_expr_diff (cr_expr *E, int root, int var, int level, int strong);
 
 /* root with every occurrence of variable node var replaced by node by. */
 int cr_expr_subst (cr_expr *E, int root, int var, int by, int level);

@@ -131,8 +131,9 @@ static int l_tape (lua_State *L) {
   lexpr_push(L, y);  /* index 3: keeps the traced graph alive while derivatives are built */
   outs[0] = y;
   for (i = 1; i <= order; i++) {
-    /* exact identities only: the tape computes what the duals compute */
-    outs[i] = cr_expr_diff(E, outs[i - 1], x, CR_S_EXACT);
+    /* exact identities only; exact mode also keeps the duals' strong zero, fast mode
+       multiplies by IEEE rules so the loops stay branch-free */
+    outs[i] = cr_expr_diff(E, outs[i - 1], x, CR_S_EXACT, !fast);
     lexpr_push(L, outs[i]);
   }
   C = (Compiled *)lua_newuserdatauv(L, sizeof(Compiled), 1);

@@ -134,14 +134,17 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
   else {
     cr_tag tu[CR_MAXTAGS];
     const double *ea = a->c, *eb = b ? b->c : NULL;
-    cr_arena *A = getarena(L);
+    cr_arena *A;
     Dual *r;
     int e;
     m = b ? cr_tags_union(a->tags, a->m, b->tags, b->m, tu) : a->m;
     if (m < 0)
       luaL_error(L, "too many nested derivatives (at most %d tags in one value)", CR_MAXTAGS);
     if (!b) memcpy(tu, a->tags, (size_t)m * sizeof(cr_tag));
-    else {  /* bring both operands over the union of their tags */
+    /* the result first: allocating may run finalizers that use the arena themselves */
+    r = ldual_newx(L, m, tu, mtidx);
+    A = getarena(L);
+    if (b) {  /* bring both operands over the union of their tags */
       if (a->m != m) {
         double *t = cr_arena_alloc(A, (size_t)1 << m);
         if (t == NULL) luaL_error(L, "not enough memory");
@@ -155,7 +158,6 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
         eb = t;
       }
     }
-    r = ldual_newx(L, m, tu, mtidx);
     e = cr_dual_apply(A, op, m, ea, eb, r->c);
     if (e != 0) luaL_error(L, "not enough memory");
   }
@@ -289,7 +291,11 @@ static void addsub (luaL_Buffer *B, int i) {
 }
 
 static int dual_tostring (lua_State *L) {
-  const Dual *d = (const Dual *)lua_touserdata(L, 1);
+  const Dual *d;
+  Operand o;
+  if (lua_type(L, 1) != LUA_TUSERDATA || !ldual_getx(L, 1, MT_IDX, &o))
+    return luaL_typeerror(L, 1, CR_DUAL_TNAME);  /* only a direct call gets here */
+  d = (const Dual *)lua_touserdata(L, 1);
   size_t j, n = (size_t)1 << d->m;
   luaL_Buffer B;
   luaL_buffinit(L, &B);
@@ -390,7 +396,8 @@ static int l_op (lua_State *L) {
   if (lua_gettop(L) >= cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
       && (cr_ops[op].arity == 1 || lua_type(L, 2) == LUA_TNUMBER)) {
     if (op == CR_OP_floor || op == CR_OP_ceil || op == CR_OP_abs) return intresult(L, op);
-    lua_pushnumber(L, cr_op_value(op, lua_tonumber(L, 1), lua_tonumber(L, -1)));
+    lua_pushnumber(L, cr_op_value(op, lua_tonumber(L, 1),
+                                  cr_ops[op].arity == 2 ? lua_tonumber(L, 2) : 0.0));
     return 1;
   }
   return applyop(L, op, cr_ops[op].name);

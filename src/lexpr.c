@@ -366,7 +366,7 @@ static int expr_diff (lua_State *L) {
   node = e->node;
   for (i = 0; i < n && node != CR_NONE; i++) {
     lexpr_push(L, node);  /* keep each step alive while the next is built */
-    node = cr_expr_diff(P->E, node, var, P->level);
+    node = cr_expr_diff(P->E, node, var, P->level, 1);
   }
   lexpr_push(L, node);
   return 1;

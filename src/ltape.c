@@ -124,7 +124,8 @@ static void releasetape (lua_State *L, Tape *T) {
 }
 
 static int tape_gc (lua_State *L) {
-  releasetape(L, (Tape *)lua_touserdata(L, 1));
+  Tape *T = totape(L, 1);  /* a direct call with anything else does nothing */
+  if (T != NULL) releasetape(L, T);
   return 0;
 }
 

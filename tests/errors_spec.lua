@@ -102,6 +102,16 @@ describe("bad results and operands", function ()
   end)
 end)
 
+describe("review findings", function ()
+  it("binary cr.math functions ignore extra arguments on plain numbers too", function ()
+    assert.are.equal(5, cm.hypot(3, 4, nil))
+    assert.are.equal(math.atan(1, 2), cr.core.ops.atan2(1, 2, 100))
+  end)
+  it("a metamethod called directly with a wrong value raises instead of crashing", function ()
+    checkerr("chainrule.Dual expected, got number", getmetatable(cr.dual(1)).__tostring, 5)
+  end)
+end)
+
 describe("robustness", function ()
   local values = {nil, true, false, 0, -1, 1.5, 0/0, 1/0, -1/0, math.maxinteger,
                   math.mininteger, "", "12", "x", {}, sq, string.len, coroutine.create(sq),

@@ -230,6 +230,23 @@ describe("higher orders", function ()
   end
 end)
 
+describe("the highest orders", function ()
+  -- review found the scratch arena handing out a block still in use past 12 tags
+  it("are right up to the 16-tag limit: sin^(n)(1) cycles through ±sin, ±cos", function ()
+    local cyc = {math.sin(1), math.cos(1), -math.sin(1), -math.cos(1)}
+    for n = 10, 16 do
+      H.assert_close((cr.derivative(cm.sin, 1, n)), cyc[n % 4 + 1], 1e-12, 0, "order " .. n)
+    end
+  end)
+  it("mix a 12-tag value with a one-tag one correctly", function ()
+    -- d/dx of (x * d^11/dy^11 (y^12/12!)) mixes a 12-tag and a 1-tag value: the inner one is y
+    local d = cr.derivative(function (x)
+      return x * cr.derivative(function (y) return y^12 / 479001600 end, x, 11)
+    end, 1.5)
+    H.assert_close(d, 3.0, 1e-12, 0, "d/dx x*x = 2x at 1.5")
+  end)
+end)
+
 describe("diff", function ()
   it("returns x -> f^(n)(x)", function ()
     local d3 = cr.diff(function (x) return x^4 end, 3)

@@ -166,8 +166,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     cr_prog *P = NULL;
     shownode = raw[last];
     /* the derivative built at the exact level, as compiled code builds it, is the duals' */
-    d = cr_expr_diff(E, raw[last], x, CR_S_EXACT);
-    dfu = cr_expr_diff(E, fu[last], x, CR_S_FULL);
+    d = cr_expr_diff(E, raw[last], x, CR_S_EXACT, 1);
+    dfu = cr_expr_diff(E, fu[last], x, CR_S_FULL, 1);
     if (d == CR_NONE || dfu == CR_NONE) abort();
     cr_expr_hold(E, d);
     cr_expr_hold(E, dfu);
