@@ -544,9 +544,11 @@ static int var_crcoef (lua_State *L) {
 
 /* ---- the generic sweep: adjoints are numbers or duals ---- */
 
+#define MAXINNER 1024  /* derivatives taken inside one gradient; past it, a clear error */
+
 typedef struct Inner {
   int n;
-  cr_tag tag[64];
+  cr_tag tag[MAXINNER];
 } Inner;
 
 static int isinner (const Inner *in, cr_tag t) {
@@ -626,7 +628,9 @@ static void getinner (lua_State *L, int sidx, Inner *in) {
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       lua_pop(L, 1);
-      if (in->n < 64) in->tag[in->n++] = (cr_tag)lua_tointeger(L, -1);
+      if (in->n >= MAXINNER)
+        luaL_error(L, "too many derivatives taken inside one gradient (at most %d)", MAXINNER);
+      in->tag[in->n++] = (cr_tag)lua_tointeger(L, -1);
     }
   }
   lua_pop(L, 1);
