@@ -36,6 +36,13 @@ describe("chainrule.plot", function ()
     assert.are.equal(500, (png_size(out)))
   end)
 
+  it("refuses a size or scale out of range, luaL style", function ()
+    H.checkerr("bad argument #2 to 'render' (size must be 64 to 16384 pixels each way, got 10x10)",
+      plot.render, {f = math.sin}, {output = tmp .. ".png", size = "10x10"})
+    H.checkerr("bad argument #2 to 'render' (scale must be 0.25 to 8)",
+      plot.render, {f = function (x) return x * x end}, {output = tmp .. ".png", scale = 100})
+  end)
+
   it("renders a script path through the chainplot program", function ()
     local out = tmp .. ".png"
     assert.is_truthy(plot.render("plots/tan.lua", {output = out, size = "320x200"}))

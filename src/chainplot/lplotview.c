@@ -33,12 +33,14 @@ static void getopts (lua_State *L, int idx, Opts *o, const char *fname) {
   if (lua_getfield(L, idx, "font") != LUA_TNIL) o->font = luaL_checkstring(L, -1);
   if (lua_getfield(L, idx, "output") != LUA_TNIL) o->output = luaL_checkstring(L, -1);
   if (lua_getfield(L, idx, "shotdir") != LUA_TNIL) o->shotdir = luaL_checkstring(L, -1);
-  lua_pop(L, 3);  /* the strings stay alive in the options table */
+  /* the three strings (or nils) stay on the stack: alive while the viewer runs,
+     whatever the plot's own callbacks do to the options table meanwhile */
   if (lua_getfield(L, idx, "width") != LUA_TNIL) o->w = (int)luaL_checkinteger(L, -1);
   if (lua_getfield(L, idx, "height") != LUA_TNIL) o->h = (int)luaL_checkinteger(L, -1);
   lua_pop(L, 2);
   if (o->w && (o->w < 64 || o->w > 16384 || o->h < 64 || o->h > 16384))
-    luaL_error(L, "%s: size must be 64 to 16384 pixels each way (got %dx%d)", fname, o->w, o->h);
+    luaL_error(L, "bad argument #2 to '%s' (size must be 64 to 16384 pixels each way, got %dx%d)",
+               fname, o->w, o->h);
   switch (lua_getfield(L, idx, "x0")) {
   case LUA_TNIL: break;
   case LUA_TBOOLEAN: o->nocursor = !lua_toboolean(L, -1); break;
@@ -48,7 +50,8 @@ static void getopts (lua_State *L, int idx, Opts *o, const char *fname) {
   }
   if (lua_getfield(L, idx, "scale") != LUA_TNIL) o->scale = luaL_checknumber(L, -1);
   lua_pop(L, 2);
-  if (!(o->scale >= 0.25 && o->scale <= 8)) luaL_error(L, "%s: scale must be 0.25 to 8", fname);
+  if (!(o->scale >= 0.25 && o->scale <= 8))
+    luaL_error(L, "bad argument #2 to '%s' (scale must be 0.25 to 8)", fname);
 }
 
 /* model at 1, options at 2: an app over this state, or an error */
