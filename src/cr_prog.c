@@ -39,8 +39,6 @@ void cr_prog_free (cr_prog *T) {
 }
 
 size_t cr_prog_ninst (const cr_prog *T) { return T->ninst; }
-size_t cr_prog_nslots (const cr_prog *T) { return T->nslots; }
-int cr_prog_nouts (const cr_prog *T) { return T->nouts; }
 
 /* sin and cos of one slot become one sincos call where the C library has it */
 static void fusesincos (cr_prog *T) {
@@ -168,11 +166,6 @@ static void run (const Inst *in, double *restrict r, const double *restrict a,
     case CR_OP_mul: BIN(*);
     case CR_OP_div: BIN(/);
     case CR_OP_neg: LOOP(-a[p]); break;
-    case CR_OP_pow: {  /* the table's own value function: it has exact small powers */
-      double (*f) (double, double) = cr_ops[CR_OP_pow].f;
-      LOOP(f(a[p], b[p]));
-      break;
-    }
     case CR_OP_sin: LOOP(sin(a[p])); break;
     case CR_OP_cos: LOOP(cos(a[p])); break;
     case CR_OP_exp: LOOP(exp(a[p])); break;

@@ -30,10 +30,8 @@ int cr_prog_build (cr_expr *E, const int *outs, int nouts, int var, int fast,
 
 void cr_prog_free (cr_prog *T);
 
-/* instructions and slots, for reports */
+/* instructions, for reports */
 size_t cr_prog_ninst (const cr_prog *T);
-size_t cr_prog_nslots (const cr_prog *T);
-int cr_prog_nouts (const cr_prog *T);
 
 /* outs[j][i] = output j at xs[i] for i < n; returns 0 or CR_PROG_ENOMEM */
 int cr_prog_eval (const cr_prog *T, const double *xs, size_t n, double *const *outs);

@@ -20,7 +20,6 @@ typedef struct Pool {
 
 typedef struct Expr { int node; } Expr;
 
-#define MT_IDX lua_upvalueindex(1)
 #define POOL_IDX lua_upvalueindex(2)
 
 #define MAXPRINT ((size_t)1 << 26)  /* 64 MiB of text: beyond that, printing is refused */
@@ -216,7 +215,7 @@ static int expr_eval (lua_State *L) {
     lua_getfield(L, 2, name);
     vals[ids[i]] = lua_tonumberx(L, -1, &isnum);
     if (!isnum || lua_type(L, -1) != LUA_TNUMBER) {
-      if (lua_isnil(L, -1)) return luaL_error(L, "eval: no value for variable '%s'", name);
+      if (lua_isnil(L, -1)) return luaL_error(L, "bad argument #1 to 'eval' (no value for variable '%s')", name);
       return luaL_error(L, "eval: variable '%s' must be a number, got %s", name, tname(L, -1));
     }
     lua_pop(L, 1);

@@ -133,7 +133,7 @@ describe("symbolic expressions", function ()
 
   it("raise clear errors", function ()
     local y = cr.symbol("y")
-    H.checkerr("eval: no value for variable 'y'", function () return (x + y):eval{x = 1} end)
+    H.checkerr("bad argument #1 to 'eval' (no value for variable 'y')", function () return (x + y):eval{x = 1} end)
     H.checkerr("eval: variable 'x' must be a number, got string",
                function () return (x + y):eval{x = "a", y = 1} end)
     H.checkerr("expression has 2 free variables (x, y); use e:eval{...}",

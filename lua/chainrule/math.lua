@@ -50,7 +50,7 @@ function M.fmod (a, b, ...)
     return math.fmod(a, b, ...)
   end
   argcheck("fmod", 1, a, true)
-  argcheck("fmod", 2, b, select("#", ...) >= 0 and b ~= nil)
+  argcheck("fmod", 2, b, b ~= nil)
   return ops.fmod(a, b)
 end
 

@@ -148,7 +148,7 @@ return function (M)
     if getmetatable(a) == Comp then
       links, rest = a.links, table.pack(...)
     else
-      checkfn(a, 1, "explain", select("#", ...) >= 0 and a ~= nil)
+      checkfn(a, 1, "explain", a ~= nil)
       local b = ...
       checkfn(b, 2, "explain", select("#", ...) > 0)
       links, rest = {a, b}, table.pack(select(2, ...))

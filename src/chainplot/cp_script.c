@@ -490,18 +490,6 @@ int cp_script_eval (void *ud, double t, double *y) {
   return 0;
 }
 
-int cp_script_hascoverage (cp_script *S, int p) {
-  lua_State *L = S->L;
-  int has;
-  if (S->curves == LUA_NOREF) return 0;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->curves);
-  lua_geti(L, -1, p + 1);
-  lua_geti(L, -1, 0);
-  has = lua_isfunction(L, -1);
-  lua_pop(L, 3);
-  return has;
-}
-
 static int l_cursor (lua_State *L) {
   lua_getfield(L, 1, "cursor");
   lua_pushvalue(L, 2);

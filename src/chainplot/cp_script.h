@@ -53,7 +53,6 @@ typedef struct cp_curveref {
 int cp_script_eval (void *ud, double t, double *y);
 
 /* Panel p has a covered-range function (an outer panel). */
-int cp_script_hascoverage (cp_script *S, int p);
 
 /* Cursor marks for every panel and the read-out at x0; vals (may be NULL) gets
    x, u1.., du1/dx.., h, h' as numbers for tests: returns how many, or -1 on error. */
