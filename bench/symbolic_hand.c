@@ -103,7 +103,7 @@ int main (int argc, char **argv) {
     cr_prog *T;
     double th, tt;
     outs[0] = y;
-    outs[1] = cr_expr_diff(E, y, x, CR_S_EXACT);
+    outs[1] = cr_expr_diff(E, y, x, CR_S_EXACT, 0);  /* as cr.compile's default fast mode */
     if (cr_prog_build(E, outs, 2, x, 1, &T, NULL) != CR_PROG_OK) return 1;
     th = best(which ? mixed_hand : cubic_hand, xs, n, v, d);
     check += v[n / 2] + d[n / 2];
