@@ -118,7 +118,7 @@ fuzz: deps $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 	  $(LUA) scripts/fuzz.lua --seed $${FUZZ_SEED:-$$(date +%s)} --count $${FUZZ_PROGRAMS:-500000}
 
 test: deps
-	@$(MAKE) --no-print-directory all ctests asan
+	@$(MAKE) --no-print-directory all ctests asan $(EXTRA_BENCH)  # benchmark programs must build too
 	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) scripts/run-tests
 
 run: deps
