@@ -12,20 +12,11 @@ static int argerr (lua_State *L, int arg, const char *fname, const char *msg) {
   return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, msg);
 }
 
-static const char *typeof_ (lua_State *L, int idx) {
-  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
-    const char *n = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return n;
-  }
-  return luaL_typename(L, idx);
-}
-
 static void checkcallable (lua_State *L, int arg, const char *fname) {
   if (lua_type(L, arg) == LUA_TFUNCTION) return;
   if (luaL_getmetafield(L, arg, "__call") != LUA_TNIL) { lua_pop(L, 1); return; }
   argerr(L, arg, fname, lua_pushfstring(L, "function expected, got %s",
-         lua_type(L, arg) == LUA_TNONE ? "no value" : typeof_(L, arg)));
+         lua_type(L, arg) == LUA_TNONE ? "no value" : ldual_typename(L, arg)));
 }
 
 static int checkorder (lua_State *L, int arg, const char *fname, int def) {
@@ -39,7 +30,7 @@ static int checkorder (lua_State *L, int arg, const char *fname, int def) {
              "order must be a non-negative integer, got %s", lua_tostring(L, arg)));
     else
       argerr(L, arg, fname, lua_pushfstring(L,
-             "order must be a non-negative integer, got %s", typeof_(L, arg)));
+             "order must be a non-negative integer, got %s", ldual_typename(L, arg)));
   }
   if (n > CR_MAXTAGS)
     argerr(L, arg, fname, lua_pushfstring(L, "order must be at most %d, got %I",
@@ -74,7 +65,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   }
   if (!ldual_getx(L, 2, LDUAL_MT, &x) || lua_type(L, 2) == LUA_TSTRING)
     argerr(L, 2, fname, lua_pushfstring(L, "number expected, got %s",
-           lua_type(L, 2) == LUA_TNONE ? "no value" : typeof_(L, 2)));
+           lua_type(L, 2) == LUA_TNONE ? "no value" : ldual_typename(L, 2)));
   if (x.m + n > CR_MAXTAGS)
     luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
                fname, CR_MAXTAGS);
@@ -99,7 +90,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
     luaL_error(L, "%s: function returned a %s, expected a number or dual",
-               fname, typeof_(L, -1));
+               fname, ldual_typename(L, -1));
   }
   return first;
 }

@@ -163,16 +163,14 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
   }
 }
 
-/* name of a value's type for messages, honouring __name like luaL_typeerror */
-static const char *tname (lua_State *L, int idx) {
-  const char *n;
+/* a value's type for messages, by its metatable's __name as luaL_typeerror does */
+const char *ldual_typename (lua_State *L, int idx) {
+  const char *n = luaL_typename(L, idx);  /* "no value" for a missing argument */
   if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
     n = lua_tostring(L, -1);
     lua_pop(L, 1);  /* the string stays alive in the metatable */
-    return n;
   }
-  if (lua_type(L, idx) == LUA_TNONE) return "no value";
-  return luaL_typename(L, idx);
+  return n;
 }
 
 /* another chainrule type (Var, Expr) handles mixes with it through __crapply */
@@ -200,7 +198,7 @@ static int arith (lua_State *L, cr_opid op, int unary) {
   }
   if (defer(L, op, unary ? 1 : 2)) return 1;
   return luaL_error(L, "attempt to perform arithmetic on a %s value",
-                    tname(L, oka ? 2 : 1));
+                    ldual_typename(L, oka ? 2 : 1));
 }
 
 #define ARITH(name, unary) \
@@ -241,7 +239,7 @@ static int compare (lua_State *L, const char *event) {
     }
   }
   if (event[3] == 'q') { lua_pushboolean(L, 0); return 1; }
-  return luaL_error(L, "attempt to compare %s with %s", tname(L, 1), tname(L, 2));
+  return luaL_error(L, "attempt to compare %s with %s", ldual_typename(L, 1), ldual_typename(L, 2));
 }
 
 static int dual_eq (lua_State *L) { return compare(L, "__eq"); }
@@ -323,7 +321,7 @@ static int dual_tostring (lua_State *L) {
 static double checknum (lua_State *L, int arg, const char *fname) {
   if (lua_type(L, arg) != LUA_TNUMBER)
     luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", arg, fname,
-               tname(L, arg));
+               ldual_typename(L, arg));
   return lua_tonumber(L, arg);
 }
 
@@ -372,7 +370,7 @@ static int applyop (lua_State *L, cr_opid op, const char *fname) {
   if (defer(L, op, two ? 2 : 1)) return 1;
   bad = oka ? 2 : 1;
   return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", bad, fname,
-                    bad > top ? "no value" : tname(L, bad));
+                    bad > top ? "no value" : ldual_typename(L, bad));
 }
 
 /* math.floor, math.ceil and math.abs keep integers integers; so do we on numbers */

@@ -49,6 +49,9 @@ cr_tag ldual_newtags (lua_State *L, int n);
 /* Pushes the two shared upvalues, for registering functions elsewhere. */
 void ldual_pushupvalues (lua_State *L);
 
+/* A value's type for messages: its metatable's __name, else its Lua type. */
+const char *ldual_typename (lua_State *L, int idx);
+
 int ldual_open (lua_State *L);
 
 #endif

@@ -6,6 +6,7 @@
 #include "lauxlib.h"
 
 #include "lexpr.h"
+#include "ldual.h"
 
 /* registry keys; their addresses are unique */
 static const char EXPRMT_KEY = 'e';
@@ -63,16 +64,6 @@ void lexpr_push (lua_State *L, int n) {
   lua_setmetatable(L, -2);
 }
 
-static const char *tname (lua_State *L, int idx) {
-  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
-    const char *n = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return n;
-  }
-  if (lua_type(L, idx) == LUA_TNONE) return "no value";
-  return luaL_typename(L, idx);
-}
-
 static Expr *checkexpr (lua_State *L, int idx) {
   Expr *e = toexpr(L, idx);
   if (e == NULL) luaL_typeerror(L, idx, CR_EXPR_TNAME);
@@ -95,7 +86,7 @@ static int operand (lua_State *L, int idx, const char *what) {
       luaL_error(L, "%s: cannot mix a %s with a symbolic expression", what, lua_tostring(L, -1));
     lua_pop(L, 1);
   }
-  return luaL_error(L, "attempt to perform arithmetic on a %s value", tname(L, idx));
+  return luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, idx));
 }
 
 static int build (lua_State *L, cr_opid op, int ia, int ib) {
@@ -176,7 +167,7 @@ static int expr_concat (lua_State *L) {
   for (i = 1; i <= 2; i++) {
     if (toexpr(L, i)) { pushtext(L, toexpr(L, i)->node, 0); lua_replace(L, i); }
     else if (!lua_isstring(L, i))
-      return luaL_error(L, "attempt to concatenate a %s value", tname(L, i));
+      return luaL_error(L, "attempt to concatenate a %s value", ldual_typename(L, i));
   }
   lua_concat(L, 2);
   return 1;
@@ -216,7 +207,7 @@ static int expr_eval (lua_State *L) {
     vals[ids[i]] = lua_tonumberx(L, -1, &isnum);
     if (!isnum || lua_type(L, -1) != LUA_TNUMBER) {
       if (lua_isnil(L, -1)) return luaL_error(L, "bad argument #1 to 'eval' (no value for variable '%s')", name);
-      return luaL_error(L, "eval: variable '%s' must be a number, got %s", name, tname(L, -1));
+      return luaL_error(L, "eval: variable '%s' must be a number, got %s", name, ldual_typename(L, -1));
     }
     lua_pop(L, 1);
   }
@@ -301,7 +292,7 @@ static int expr_call (lua_State *L) {
       if (luaL_getmetafield(L, 2, "__name") == LUA_TSTRING
           && strcmp(lua_tostring(L, -1), "chainrule.Dual") == 0)
         return evalgeneric(L, e->node, 2);
-      return luaL_error(L, "bad argument #1 to 'Expr' (number expected, got %s)", tname(L, 2));
+      return luaL_error(L, "bad argument #1 to 'Expr' (number expected, got %s)", ldual_typename(L, 2));
     }
   }
   vals = (double *)lua_newuserdatauv(L, (size_t)(cr_expr_nvars(E) + 1) * sizeof(double), 0);
@@ -342,7 +333,7 @@ static int getvar (lua_State *L, int node, int idx, const char *fname) {
     return r;
   }
   return luaL_error(L, "bad argument #%d to '%s' (symbol expected, got %s)", idx, fname,
-                    tname(L, idx));
+                    ldual_typename(L, idx));
 }
 
 /* diff(e [, x [, n]]) */
@@ -359,7 +350,7 @@ static int expr_diff (lua_State *L) {
     n = lua_tointegerx(L, 3, &isint);
     if (lua_type(L, 3) != LUA_TNUMBER || !isint || n < 0)
       return luaL_error(L, "bad argument #3 to 'diff' (order must be a non-negative integer, got %s)",
-                        lua_type(L, 3) == LUA_TNUMBER ? lua_tostring(L, 3) : tname(L, 3));
+                        lua_type(L, 3) == LUA_TNUMBER ? lua_tostring(L, 3) : ldual_typename(L, 3));
   }
   luaL_argcheck(L, lua_gettop(L) <= 3, 4, "no more than 3 arguments expected");
   node = e->node;
@@ -471,7 +462,7 @@ static int l_symbol (lua_State *L) {
   size_t len;
   const char *name = lua_tolstring(L, 1, &len), *p;
   if (lua_type(L, 1) != LUA_TSTRING)
-    return luaL_error(L, "bad argument #1 to 'symbol' (string expected, got %s)", tname(L, 1));
+    return luaL_error(L, "bad argument #1 to 'symbol' (string expected, got %s)", ldual_typename(L, 1));
   for (p = name; *p; p++)  /* printed forms must read back as Lua */
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'
           || (p != name && *p >= '0' && *p <= '9')))

@@ -72,15 +72,6 @@ static Var *tovar (lua_State *L, int idx) {
 }
 
 /* a value's type for messages, by its metatable's __name as luaL_typeerror does */
-static const char *tname (lua_State *L, int idx) {
-  const char *n = luaL_typename(L, idx);
-  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
-    n = lua_tostring(L, -1);
-    lua_pop(L, 1);  /* the string stays alive in the metatable */
-  }
-  return n;
-}
-
 static Tape *totape (lua_State *L, int idx) {
   Tape *t = NULL;
   idx = lua_absindex(L, idx);
@@ -317,7 +308,7 @@ static int record (lua_State *L, cr_opid op, int two) {
     else if (lua_type(L, i + 1) != LUA_TNUMBER) {
       Operand o;
       if (lua_type(L, i + 1) == LUA_TSTRING || !ldual_get(L, i + 1, &o))
-        return luaL_error(L, "attempt to perform arithmetic on a %s value", tname(L, i + 1));
+        return luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, i + 1));
     }
   }
   if (S->nograd) {  /* compute on the values alone */
@@ -424,7 +415,7 @@ static int compare (lua_State *L, int how) {
   double a, b;
   if (!realpart(L, 1, &a) || !realpart(L, 2, &b)) {
     if (how == 0) { lua_pushboolean(L, 0); return 1; }
-    return luaL_error(L, "attempt to compare %s with %s", tname(L, 1), tname(L, 2));
+    return luaL_error(L, "attempt to compare %s with %s", ldual_typename(L, 1), ldual_typename(L, 2));
   }
   lua_pushboolean(L, how == 0 ? a == b : how == 1 ? a < b : a <= b);
   return 1;
@@ -824,7 +815,7 @@ static int var_newindex (lua_State *L) {
       /* a Var or dual on the right: take its value, as an update step means */
       if (!realpart(L, 3, &x))
         return luaL_error(L, "bad value for 'value' (number expected, got %s)",
-                          tname(L, 3));
+                          ldual_typename(L, 3));
     }
     v->value = x;
     v->serial = 0;  /* tapes that saw the old value keep it; the next one sees this */
@@ -877,7 +868,7 @@ static int l_zero_grad (lua_State *L) {
     v = tovar(L, -1);
     if (v == NULL || v->tape != NULL)
       return luaL_error(L, "bad argument #1 to 'zero_grad' (param expected at index %I, got %s)",
-                        (LUAI_UACINT)i, v ? "a Var that is not a param" : tname(L, -1));
+                        (LUAI_UACINT)i, v ? "a Var that is not a param" : ldual_typename(L, -1));
     v->grad = 0.0;
     lua_pop(L, 1);
   }
