@@ -101,10 +101,6 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
 */
 static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   Operand r;
-  cr_tag rest[CR_MAXTAGS];
-  unsigned mask = 0, set = 0;
-  int i, nrest = 0, present = 0;
-  Dual *d;
   if (!ldual_getx(L, res, LDUAL_MT, &r)) {  /* a Var (checked by seedcall): its own hook */
     luaL_getmetafield(L, res, "__crcoef");
     lua_pushvalue(L, res);
@@ -118,23 +114,7 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
     lua_pushnumber(L, r.c[k]);
     return;
   }
-  for (i = 0; i < r.m; i++) {
-    if (r.tags[i] >= first && r.tags[i] < first + n) {
-      mask |= 1u << i;
-      if (r.tags[i] < first + k) { set |= 1u << i; present++; }
-    }
-    else rest[nrest++] = r.tags[i];
-  }
-  /* a seed the result never met makes the coefficient zero */
-  if (nrest == 0) {
-    double v = 0.0;
-    if (present == k) cr_dual_select(r.m, r.c, mask, set, &v);
-    lua_pushnumber(L, v);
-    return;
-  }
-  d = ldual_newx(L, nrest, rest, LDUAL_MT);  /* r.c stays valid: userdata never move */
-  if (present == k) cr_dual_select(r.m, r.c, mask, set, d->c);
-  else memset(d->c, 0, ((size_t)1 << nrest) * sizeof(double));
+  ldual_pushcoef(L, res, first, n, k, NULL, NULL);
 }
 
 static int l_derivative (lua_State *L) {

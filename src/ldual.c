@@ -163,6 +163,35 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
   }
 }
 
+void ldual_pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
+                     cr_tag *found, int *nfound) {
+  Operand r;
+  cr_tag rest[CR_MAXTAGS];
+  unsigned mask = 0, set = 0;
+  int i, nrest = 0, present = 0;
+  Dual *d;
+  ldual_get(L, idx, &r);
+  if (nfound) *nfound = 0;
+  for (i = 0; i < r.m; i++) {
+    if (r.tags[i] >= first && r.tags[i] < first + n) {
+      mask |= 1u << i;
+      if (found) found[(*nfound)++] = r.tags[i];
+      if (r.tags[i] < first + k) { set |= 1u << i; present++; }
+    }
+    else rest[nrest++] = r.tags[i];
+  }
+  /* a seed the value never met makes the coefficient zero */
+  if (nrest == 0) {
+    double v = 0.0;
+    if (present == k) cr_dual_select(r.m, r.c, mask, set, &v);
+    lua_pushnumber(L, v);
+    return;
+  }
+  d = ldual_new(L, nrest, rest);  /* r.c stays valid: userdata never move */
+  if (present == k) cr_dual_select(r.m, r.c, mask, set, d->c);
+  else memset(d->c, 0, ((size_t)1 << nrest) * sizeof(double));
+}
+
 /* a value's type for messages, by its metatable's __name as luaL_typeerror does */
 const char *ldual_typename (lua_State *L, int idx) {
   const char *n = luaL_typename(L, idx);  /* "no value" for a missing argument */

@@ -49,6 +49,14 @@ cr_tag ldual_newtags (lua_State *L, int n);
 /* Pushes the two shared upvalues, for registering functions elsewhere. */
 void ldual_pushupvalues (lua_State *L);
 
+/*
+** Pushes the coefficient of the number or dual at idx in which seed tags
+** first .. first+k-1 are set and first+k .. first+n-1 are not, as a number or a
+** dual over its other tags; found (may be NULL) gets the seed tags present.
+*/
+void ldual_pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
+                     cr_tag *found, int *nfound);
+
 /* A value's type for messages: its metatable's __name, else its Lua type. */
 const char *ldual_typename (lua_State *L, int idx);
 

@@ -427,45 +427,6 @@ static int var_le (lua_State *L) { return compare(L, 2); }
 
 /* ---- coefficients: taking a derivative's part of a Var records a node too ---- */
 
-/*
-** Pushes the coefficient of the value at idx (number or dual) in which the tags
-** first..first+n-1 are set for the first k of them and unset for the rest.
-** Also lists in found[] the seed tags the dual carries.
-*/
-static void pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
-                      cr_tag *found, int *nfound) {
-  Operand o;
-  unsigned mask = 0, set = 0;
-  int i, j, rest = 0, missing = 0;
-  cr_tag tags[CR_MAXTAGS];
-  Dual *d;
-  ldual_get(L, idx, &o);
-  *nfound = 0;
-  for (i = 0; i < o.m; i++) {
-    if (o.tags[i] >= first && o.tags[i] < first + n) {
-      mask |= 1u << i;
-      found[(*nfound)++] = o.tags[i];
-      if (o.tags[i] < first + k) set |= 1u << i;
-    }
-    else tags[rest++] = o.tags[i];
-  }
-  for (j = 0; j < k; j++) {
-    int hit = 0;
-    for (i = 0; i < o.m; i++) hit |= (o.tags[i] == first + j);
-    missing |= !hit;
-  }
-  if (rest == 0) {
-    double v = 0.0;
-    if (!missing) cr_dual_select(o.m, o.c, mask, set, &v);
-    lua_pushnumber(L, v);
-    return;
-  }
-  d = ldual_new(L, rest, tags);
-  ldual_get(L, idx, &o);
-  if (missing) memset(d->c, 0, ((size_t)1 << rest) * sizeof(double));
-  else cr_dual_select(o.m, o.c, mask, set, d->c);
-}
-
 /* pushes the dual eps_t1 * ... for the tags in set (a monomial), or 1 */
 static void pushmonomial (lua_State *L, const cr_tag *tags, int m) {
   Dual *d;
@@ -479,7 +440,7 @@ static void pushmonomial (lua_State *L, const cr_tag *tags, int m) {
 static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
   Var *v = tovar(L, vidx);
   cr_tag found[CR_MAXTAGS], setv[CR_MAXTAGS];
-  int nfound, nset = 0, i, base, tidx;
+  int nfound, nset = 0, i, base, tidx, slot;
   long r;
   Tape *T;
   cr_node *nd;
@@ -492,7 +453,7 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
     else lua_pushnumber(L, 0.0);
     return 1;
   }
-  pushcoef(L, base, first, n, k, found, &nfound);
+  ldual_pushcoef(L, base, first, n, k, found, &nfound);
   if (nfound == 0) {  /* a dual over other tags only */
     if (k == 0) lua_pushvalue(L, vidx);
     else lua_pushnumber(L, 0.0);
@@ -509,15 +470,15 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
   }
   if (r < 0) tapefail(L, r, T);
   for (i = 0; i < nfound; i++) if (found[i] < first + k) setv[nset++] = found[i];
-  getstore(L, tidx);
   nd = &T->t.node[r];
   nd->kind = CR_NODE_COEF;
-  nd->slot = (int)(3 * T->t.ngeneric + 1);
+  nd->slot = slot = (int)(3 * T->t.ngeneric + 1);  /* nd is not used past Lua calls */
   T->t.ngeneric++;
+  getstore(L, tidx);
   lua_pushvalue(L, base + 1);
-  lua_rawseti(L, -2, nd->slot);
+  lua_rawseti(L, -2, slot);
   pushmonomial(L, setv, nset);
-  lua_rawseti(L, -2, nd->slot + 1);
+  lua_rawseti(L, -2, slot + 1);
   if (lua_rawgeti(L, -1, K_INNER) == LUA_TNIL) {
     lua_pop(L, 1);
     lua_newtable(L);
@@ -1038,7 +999,7 @@ static int l_coef (lua_State *L) {
   if (tovar(L, 1) != NULL) return coefvar(L, 1, t, 1, k);
   if (lua_type(L, 1) == LUA_TSTRING || !ldual_get(L, 1, &o))
     return luaL_typeerror(L, 1, "number or dual");
-  pushcoef(L, 1, t, 1, k, found, &nf);
+  ldual_pushcoef(L, 1, t, 1, k, found, &nf);
   if (nf == 0 && k == 0) lua_pushvalue(L, 1);  /* never met the tag: unchanged */
   return 1;
 }
