@@ -50,7 +50,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   if (lua_type(L, 2) != LUA_TSTRING && !ldual_getx(L, 2, LDUAL_MT, &x)
       && n > 0 && luaL_getmetafield(L, 2, "__crapply") != LUA_TNIL) {
     /* a Var point (a derivative inside a gradient): its own type adds the seeds */
-    first = ldual_newtags(L, n);
+    first = ldual_newtagsx(L, n, LDUAL_STATE);
     for (i = 0; i < n; i++) tags[i] = first + i;
     lua_pushinteger(L, CR_OP_add);
     lua_pushvalue(L, 2);
@@ -69,7 +69,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   if (x.m + n > CR_MAXTAGS)
     luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
                fname, CR_MAXTAGS);
-  first = ldual_newtags(L, n);
+  first = ldual_newtagsx(L, n, LDUAL_STATE);
   lua_pushvalue(L, 1);
   if (n == 0) lua_pushvalue(L, 2);
   else {

@@ -36,10 +36,18 @@ static cr_arena *getarena (lua_State *L) {
   return S->A;
 }
 
-cr_tag ldual_newtags (lua_State *L, int n) {
-  State *S = getstate(L);
+cr_tag ldual_newtagsx (lua_State *L, int n, int stateidx) {
+  State *S = (State *)lua_touserdata(L, stateidx);
   cr_tag first = S->next;
   S->next += n;
+  return first;
+}
+
+cr_tag ldual_newtags (lua_State *L, int n) {
+  cr_tag first;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &STATE_KEY);
+  first = ldual_newtagsx(L, n, -1);
+  lua_pop(L, 1);
   return first;
 }
 
@@ -361,7 +369,7 @@ static int l_dual (lua_State *L) {
   Dual *d;
   if (lua_gettop(L) > 2)
     return luaL_error(L, "bad argument #3 to 'dual' (no more than 2 arguments expected)");
-  t = ldual_newtag(L);
+  t = ldual_newtagsx(L, 1, LDUAL_STATE);
   d = ldual_new(L, 1, &t);
   d->c[0] = v;
   d->c[1] = dv;

@@ -45,6 +45,7 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
 /* A fresh tag, never handed out before in this Lua state; newtags reserves n. */
 cr_tag ldual_newtag (lua_State *L);
 cr_tag ldual_newtags (lua_State *L, int n);
+cr_tag ldual_newtagsx (lua_State *L, int n, int stateidx);  /* state at stateidx */
 
 /* Pushes the two shared upvalues, for registering functions elsewhere. */
 void ldual_pushupvalues (lua_State *L);
