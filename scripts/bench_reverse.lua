@@ -46,12 +46,23 @@ local function input (n)
   return x
 end
 
-print(("%-8s %12s %12s %12s %10s"):format("n", "plain (s)", "gradient (s)", "forward (s)", "grad/plain"))
+-- one forward pass with every input seeded along one direction (a Jacobian-vector product):
+-- one dual userdata per operation and no tape, the cost of operator overloading alone
+local core = cr.core
+local function jvp (x)
+  local t, xs = core.newtag(), {}
+  for i = 1, #x do xs[i] = core.seed(x[i], t, 1) end
+  return core.coef(f(xs), t)
+end
+
+print(("%-8s %12s %12s %12s %12s %10s %10s"):format("n", "plain (s)", "gradient (s)", "forward (s)",
+  "jvp (s)", "grad/plain", "jvp/plain"))
 local tg = {}
 for _, n in ipairs{1000, 10000, 100000} do
   local x = input(n)
   local tp = time(function () f_plain(x) end)
   local tr = time(function () cr.gradient(f, x) end)
+  local tj = time(function () jvp(x) end)
   local tf
   if n <= 1000 then  -- forward mode: one derivative pass per input
     tf = time(function ()
@@ -64,8 +75,8 @@ for _, n in ipairs{1000, 10000, 100000} do
     end)
   end
   tg[n] = tr
-  print(("%-8d %12.6f %12.6f %12s %10.1f"):format(n, tp, tr,
-    tf and ("%.6f"):format(tf) or "-", tr / tp))
+  print(("%-8d %12.6f %12.6f %12s %12.6f %10.1f %10.1f"):format(n, tp, tr,
+    tf and ("%.6f"):format(tf) or "-", tj, tr / tp, tj / tp))
 end
 print(("gradient(1e5) / gradient(1e4) = %.1f (target <= 12)"):format(tg[100000] / tg[10000]))
 
@@ -76,6 +87,9 @@ do
   local d = cr.derivative(function (t) local xs = {}; for i = 1, #x do xs[i] = x[i] end
     xs[500] = t; return f(xs) end, x[500])
   assert(math.abs(g[500] - d) <= 1e-12 * math.abs(d), "reverse and forward disagree")
+  local sum = 0.0
+  for i = 1, #g do sum = sum + g[i] end
+  assert(math.abs(jvp(x) - sum) <= 1e-12 * math.abs(sum), "the jvp and the gradient disagree")
 end
 
 -- MLP training time per epoch (scripts/mlp.lua's network and data)

@@ -393,15 +393,15 @@ static int l_isdual (lua_State *L) {
 ** core.apply(opid, a [, b]) and the per-op functions behind cr.math: numbers give
 ** exactly the C library's value, duals the op applied by the table.
 */
-static int applyop (lua_State *L, cr_opid op, const char *fname) {
+static int applyop (lua_State *L, cr_opid op, const char *fname, int mtidx) {
   Operand a, b;
   int two = (cr_ops[op].arity == 2);
   int oka, okb, top = lua_gettop(L), bad;
   lua_settop(L, 1 + two);  /* extra arguments are ignored, as math's functions ignore them */
-  oka = ldual_getx(L, 1, MT_IDX, &a);
-  okb = !two || ldual_getx(L, 2, MT_IDX, &b);
+  oka = ldual_getx(L, 1, mtidx, &a);
+  okb = !two || ldual_getx(L, 2, mtidx, &b);
   if (oka && okb) {
-    ldual_computex(L, op, &a, two ? &b : NULL, MT_IDX);
+    ldual_computex(L, op, &a, two ? &b : NULL, mtidx);
     return 1;
   }
   if (defer(L, op, two ? 2 : 1)) return 1;
@@ -426,8 +426,7 @@ static int intresult (lua_State *L, cr_opid op) {
   return 1;
 }
 
-static int l_op (lua_State *L) {
-  cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(3));
+int ldual_opcall (lua_State *L, cr_opid op, int mtidx) {
   if (lua_gettop(L) >= cr_ops[op].arity && lua_type(L, 1) == LUA_TNUMBER
       && (cr_ops[op].arity == 1 || lua_type(L, 2) == LUA_TNUMBER)) {
     if (op == CR_OP_floor || op == CR_OP_ceil || op == CR_OP_abs) return intresult(L, op);
@@ -435,14 +434,18 @@ static int l_op (lua_State *L) {
                                   cr_ops[op].arity == 2 ? lua_tonumber(L, 2) : 0.0));
     return 1;
   }
-  return applyop(L, op, cr_ops[op].name);
+  return applyop(L, op, cr_ops[op].name, mtidx);
+}
+
+static int l_op (lua_State *L) {
+  return ldual_opcall(L, (cr_opid)lua_tointeger(L, lua_upvalueindex(3)), MT_IDX);
 }
 
 static int l_apply (lua_State *L) {
   lua_Integer op = luaL_checkinteger(L, 1);
   luaL_argcheck(L, op >= 0 && op < CR_NOPS, 1, "unknown operation");
   lua_remove(L, 1);
-  return applyop(L, (cr_opid)op, cr_ops[op].name);
+  return applyop(L, (cr_opid)op, cr_ops[op].name, MT_IDX);
 }
 
 static int state_gc (lua_State *L) {

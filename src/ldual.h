@@ -58,6 +58,13 @@ void ldual_pushupvalues (lua_State *L);
 void ldual_pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
                      cr_tag *found, int *nfound);
 
+/*
+** What core.ops[name] does: numbers give exactly the C library's value, duals
+** the op applied by the table, other chainrule types take it through __crapply.
+** The Dual metatable is at mtidx.
+*/
+int ldual_opcall (lua_State *L, cr_opid op, int mtidx);
+
 /* A value's type for messages: its metatable's __name, else its Lua type. */
 const char *ldual_typename (lua_State *L, int idx);
 

@@ -1,4 +1,5 @@
 /* ltape.c: the chainrule.Var type, recording onto C tapes, and the reverse sweeps */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -9,40 +10,66 @@
 
 #include "cr_tape.h"
 #include "ldual.h"
+#include "lsweep.h"
 #include "ltape.h"
 
 #define VAR_TNAME  "chainrule.Var"
 #define TAPE_TNAME "chainrule.Tape"
 #define DEFAULT_LIMIT 10000000
 
-/* A tape as Lua sees it; uservalue 1 is its store (generic values, leaves, inner tags) */
+/*
+** The data of one tape.  The state pools these and frees none before it
+** closes, so a Var keeps a plain pointer to its tape and tells by the serial
+** whether the tape is still the one it was made on.
+*/
 typedef struct Tape {
   cr_tape t;
-  unsigned long long serial;  /* never reused, so a param's cache can't hit a new tape */
-  int dead;                   /* memory released: its gradient call returned */
+  unsigned long long serial;  /* 0 while in the pool; a new one at each use */
+  int held;                   /* object API: its Vars hold the handle, the collector ends it */
+  struct Tape *nextfree;
 } Tape;
 
 /*
-** A Var is a node of a tape (tape != NULL, uservalue 1 keeps the tape alive)
-** or a parameter (tape == NULL): a leaf with its own value and .grad that
-** joins whichever tape uses it, once per tape.
+** A tape as Lua sees it: what a gradient call keeps, or what the object API's
+** Vars hold.  An object API tape lives in its handle, so it goes with its last
+** Var; a gradient call's tape comes from the pool.
+*/
+typedef struct Handle {
+  Tape *T;                    /* NULL once released */
+  unsigned long long serial;
+  Tape own;                   /* the tape itself, when held */
+} Handle;
+
+/*
+** A Var is a node of a tape (tape != NULL) or a parameter (tape == NULL): a
+** leaf with its own value and .grad that joins whichever tape uses it, once
+** per tape.  Nodes of a gradient call's tape carry no user value, which keeps
+** the one allocation an operation costs small; nodes of the object API hold
+** their tape's handle in user value 1.
 */
 typedef struct Var {
   Tape *tape;
+  unsigned long long serial;  /* node: its tape's serial; param: the tape it last joined */
   int idx;                    /* node index; for a param, its node on tape 'serial' */
-  unsigned long long serial;
-  double value, grad;         /* params only */
+  int plain;                  /* the value is a double, in x (always, for a param) */
+  double x;                   /* the value (a copy of the tape's, read without touching it) */
+  double grad;                /* params only */
 } Var;
 
-/* a node Var stops before the param-only fields: less for the collector per operation */
-#define NODE_SIZE offsetof(Var, serial)
+/* a node Var stops before the param-only field: less for the collector per operation */
+#define NODE_SIZE offsetof(Var, grad)
 
-/* per-state settings; uservalue 1 is the current tape (or nil) */
+/*
+** Per-state settings.  User values: 1 the current tape's handle (weakly),
+** 2 the pooled Tapes (their anchor), 3 each tape's store, keyed by its address.
+*/
 typedef struct State {
   unsigned long long serial;
   size_t limit;
   int nograd;
-  long live;                  /* tapes whose memory is not yet released */
+  long live;                  /* tapes in use */
+  int ntapes;                 /* tapes in the pool, in use or free */
+  Tape *free;
   cr_tape spare;              /* the arrays of the last released tape, for the next one */
   int closing;                /* the state is being collected: keep nothing */
 } State;
@@ -55,7 +82,7 @@ typedef struct State {
 /* keys in a tape's store (slots of generic nodes are positive integers) */
 #define K_LEAVES   (-1)   /* array of params joined to this tape */
 #define K_LEAFNODE (-2)   /* their node indices */
-#define K_INNER    (-3)   /* set of tags extracted on this tape */
+#define K_INNER    LSWEEP_K_INNER
 
 static State *getstate (lua_State *L) {
   return (State *)lua_touserdata(L, STATE);
@@ -63,7 +90,7 @@ static State *getstate (lua_State *L) {
 
 static Var *tovar (lua_State *L, int idx) {
   Var *v = NULL;
-  idx = lua_absindex(L, idx);
+  if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
     if (lua_rawequal(L, -1, VARMT)) v = (Var *)lua_touserdata(L, idx);
     lua_pop(L, 1);
@@ -71,15 +98,19 @@ static Var *tovar (lua_State *L, int idx) {
   return v;
 }
 
-/* a value's type for messages, by its metatable's __name as luaL_typeerror does */
-static Tape *totape (lua_State *L, int idx) {
-  Tape *t = NULL;
+static Handle *tohandle (lua_State *L, int idx) {
+  Handle *h = NULL;
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, TAPEMT)) t = (Tape *)lua_touserdata(L, idx);
+    if (lua_rawequal(L, -1, TAPEMT)) h = (Handle *)lua_touserdata(L, idx);
     lua_pop(L, 1);
   }
-  return t;
+  return h;
+}
+
+/* the tape of a handle, or NULL once it has been released */
+static Tape *handletape (const Handle *h) {
+  return (h != NULL && h->T != NULL && h->T->serial == h->serial) ? h->T : NULL;
 }
 
 static int tapefail (lua_State *L, long e, const Tape *T) {
@@ -90,49 +121,95 @@ static int tapefail (lua_State *L, long e, const Tape *T) {
 }
 
 static void checklive (lua_State *L, const Var *v) {
-  if (v->tape != NULL && v->tape->dead)
+  if (v->tape != NULL && v->tape->serial != v->serial)
     luaL_error(L, "this Var belongs to a gradient call that has returned");
 }
 
-/* pushes the store table of the tape at idx */
-static void getstore (lua_State *L, int tidx) {
-  lua_getiuservalue(L, tidx, 1);
+/* pushes the store table of T, making it when 'make' is set (else nil if none) */
+static void getstore (lua_State *L, const Tape *T, int make) {
+  lua_getiuservalue(L, STATE, 3);
+  if (lua_rawgetp(L, -1, T) == LUA_TNIL && make) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, T);
+  }
+  lua_remove(L, -2);
 }
 
 /* ---- tapes ---- */
 
-static Tape *newtape (lua_State *L) {
+/* pushes the handle of a fresh tape: its own for the object API, else one from the pool */
+static Tape *newtape (lua_State *L, int held) {
   State *S = getstate(L);
-  Tape *T = (Tape *)lua_newuserdatauv(L, sizeof(Tape), 1);
-  cr_tape_init(&T->t, S->limit);
-  if (S->spare.cap > 0 && !S->closing) cr_tape_take(&T->t, &S->spare);
-  T->serial = ++S->serial;
-  T->dead = 0;
-  S->live++;
+  Tape *T;
+  /* the handle first: allocating may run finalizers, which return tapes to the pool */
+  Handle *h = (Handle *)lua_newuserdatauv(L, sizeof(Handle), 0);
+  h->T = NULL;
+  h->serial = 0;
   lua_pushvalue(L, TAPEMT);
   lua_setmetatable(L, -2);
-  lua_newtable(L);
-  lua_setiuservalue(L, -2, 1);
+  if (held) {
+    T = &h->own;
+    cr_tape_init(&T->t, S->limit);
+  }
+  else {
+    if (S->free == NULL) {
+      T = (Tape *)lua_newuserdatauv(L, sizeof(Tape), 0);
+      cr_tape_init(&T->t, S->limit);
+      T->serial = 0;
+      lua_getiuservalue(L, STATE, 2);
+      lua_pushvalue(L, -2);
+      lua_rawseti(L, -2, ++S->ntapes);
+      lua_pop(L, 2);
+      T->nextfree = S->free;  /* finalizers may have freed tapes meanwhile */
+      S->free = T;
+    }
+    T = S->free;
+    S->free = T->nextfree;
+  }
+  T->nextfree = NULL;
+  T->t.limit = S->limit;
+  if (S->spare.cap > 0 && !S->closing) cr_tape_take(&T->t, &S->spare);
+  T->serial = ++S->serial;
+  T->held = held;
+  S->live++;
+  h->T = T;
+  h->serial = T->serial;
   return T;
 }
 
+/* frees T's memory (a pooled T goes back to the pool); its Vars become unusable */
 static void releasetape (lua_State *L, Tape *T) {
   State *S = getstate(L);
-  if (!T->dead) S->live--;
-  if (!S->closing && T->t.cap > S->spare.cap) cr_tape_take(&S->spare, &T->t);  /* keep the larger */
+  if (T->serial == 0) return;
+  S->live--;
+  T->serial = 0;
+  if (S->closing) { cr_tape_free(&T->t); return; }
+  if (T->t.cap > S->spare.cap) cr_tape_take(&S->spare, &T->t);  /* keep the larger */
   cr_tape_free(&T->t);
-  T->dead = 1;
+  lua_getiuservalue(L, STATE, 3);
+  lua_pushnil(L);
+  lua_rawsetp(L, -2, T);
+  lua_pop(L, 1);
+  if (!T->held) {
+    T->nextfree = S->free;
+    S->free = T;
+  }
 }
 
 static int tape_gc (lua_State *L) {
-  Tape *T = totape(L, 1);  /* a direct call with anything else does nothing */
+  Handle *h = tohandle(L, 1);  /* a direct call with anything else does nothing */
+  Tape *T = handletape(h);
   if (T != NULL) releasetape(L, T);
+  if (h != NULL) h->T = NULL;
   return 0;
 }
 
 /*
-** The current tape sits in a weak table (the state's uservalue): its Vars keep
-** it alive, and once they are all unreachable the collector frees it.
+** The current tape's handle sits in a weak table (the state's user value 1):
+** the object API's Vars keep it alive, and once they are all unreachable the
+** collector frees it.
 */
 static void getcurrent (lua_State *L) {
   lua_getiuservalue(L, STATE, 1);
@@ -148,43 +225,47 @@ static void setcurrent (lua_State *L, int idx) {
   lua_pop(L, 1);
 }
 
-/* pushes the current tape, making one if there is none */
+/* pushes the current tape's handle, making an object API tape if there is none */
 static Tape *current (lua_State *L) {
   Tape *T;
   getcurrent(L);
-  T = totape(L, -1);
-  if (T != NULL && !T->dead) return T;
+  T = handletape(tohandle(L, -1));
+  if (T != NULL) return T;
   lua_pop(L, 1);
-  T = newtape(L);
+  T = newtape(L, 1);
   setcurrent(L, -1);
   return T;
 }
 
 /* ---- Vars ---- */
 
-static Var *pushnode (lua_State *L, int tidx, Tape *T, long idx) {
-  Var *v = (Var *)lua_newuserdatauv(L, NODE_SIZE, 1);
+/* pushes a Var for node idx of T; hidx is T's handle on the stack when T is held */
+static void pushnode (lua_State *L, Tape *T, long idx, int hidx) {
+  unsigned long long serial = T->serial;  /* read first: allocating may run finalizers */
+  Var *v = (Var *)lua_newuserdatauv(L, NODE_SIZE, T->held);
   v->tape = T;
+  v->serial = serial;
   v->idx = (int)idx;
+  v->plain = (T->t.node[idx].kind == CR_NODE_PLAIN);
+  v->x = T->t.val[idx];
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
-  lua_pushvalue(L, tidx);
-  lua_setiuservalue(L, -2, 1);
-  return v;
+  if (T->held) {
+    lua_pushvalue(L, hidx);
+    lua_setiuservalue(L, -2, 1);
+  }
 }
 
 /* pushes the value of a Var (number, or dual for generic nodes) */
-static void pushvalue (lua_State *L, int vidx, const Var *v) {
+static void pushvalue (lua_State *L, const Var *v) {
   const cr_node *nd;
-  if (v->tape == NULL) { lua_pushnumber(L, v->value); return; }
+  if (v->tape == NULL) { lua_pushnumber(L, v->x); return; }
   checklive(L, v);
+  if (v->plain) { lua_pushnumber(L, v->x); return; }
   nd = &v->tape->t.node[v->idx];
-  if (nd->kind == CR_NODE_PLAIN) { lua_pushnumber(L, v->tape->t.val[v->idx]); return; }
-  lua_getiuservalue(L, vidx, 1);
-  getstore(L, -1);
+  getstore(L, v->tape, 1);
   lua_rawgeti(L, -1, nd->slot);
-  lua_replace(L, -3);
-  lua_pop(L, 1);
+  lua_remove(L, -2);
 }
 
 /* real part of a number, dual or Var operand, for comparisons */
@@ -192,9 +273,8 @@ static int realpart (lua_State *L, int idx, double *x) {
   Var *v = tovar(L, idx);
   Operand o;
   if (v != NULL) {
-    if (v->tape == NULL) { *x = v->value; return 1; }
     checklive(L, v);
-    *x = v->tape->t.val[v->idx];
+    *x = v->x;
     return 1;
   }
   if (lua_type(L, idx) == LUA_TSTRING || !ldual_get(L, idx, &o)) return 0;
@@ -202,13 +282,13 @@ static int realpart (lua_State *L, int idx, double *x) {
   return 1;
 }
 
-/* the node of a param on tape T (at stack index tidx), joining it on first use */
-static int leafof (lua_State *L, int pidx, Var *p, int tidx, Tape *T) {
+/* the node of a param on tape T, joining it on first use */
+static int leafof (lua_State *L, int pidx, Var *p, Tape *T) {
   long i;
   if (p->serial == T->serial) return p->idx;
-  i = cr_tape_push(&T->t, -1, 0.0, -1, 0.0, p->value);
+  i = cr_tape_push(&T->t, -1, 0.0, -1, 0.0, p->x);
   if (i < 0) tapefail(L, i, T);
-  getstore(L, tidx);
+  getstore(L, T, 1);
   if (lua_rawgeti(L, -1, K_LEAVES) == LUA_TNIL) {
     lua_pop(L, 1);
     lua_newtable(L);
@@ -278,120 +358,134 @@ typedef struct Arg {
   double x;
 } Arg;
 
-/*
-** Records op on the operands at 1 and 2 (b absent for unary ops) and pushes the
-** resulting Var; at least one operand is a Var.
-*/
-static int record (lua_State *L, cr_opid op, int two) {
-  State *S = getstate(L);
-  Arg a[2];
-  Tape *T = NULL;
-  int tidx = 0, i, n = two ? 2 : 1;
+/* records on T an operation with a dual operand: value and partials over the dual algebra */
+static void recordgeneric (lua_State *L, cr_opid op, int two, Arg *a, Tape *T, int hidx) {
+  unsigned long long serial = T->serial;
+  int base = lua_gettop(L), iy, slot, generic = 0, i, n = two ? 2 : 1;
+  Operand oa, ob, oy;
+  double pd[2] = {0.0, 0.0};
   long r;
   for (i = 0; i < n; i++) {
-    Var *v = tovar(L, i + 1);
-    a[i].v = v;
-    a[i].node = -1;
-    if (v != NULL) {
-      checklive(L, v);
-      if (v->tape != NULL) {
-        if (T != NULL && T != v->tape)
-          return luaL_error(L, "cannot mix Vars from two different tapes "
-                               "(a gradient call or backward() ended the other one)");
-        if (T == NULL) {
-          T = v->tape;
-          lua_getiuservalue(L, i + 1, 1);
-          tidx = lua_gettop(L);
-        }
+    if (a[i].v != NULL) pushvalue(L, a[i].v);
+    else lua_pushvalue(L, i + 1);
+  }
+  if (!ldual_get(L, base + 1, &oa) || (two && !ldual_get(L, base + 2, &ob)))
+    luaL_error(L, "attempt to perform arithmetic on a non-number value");
+  ldual_compute(L, op, &oa, two ? &ob : NULL);
+  iy = lua_gettop(L);
+  generic |= !isplain(L, iy);
+  for (i = 0; i < 2; i++) {
+    if (i < n && a[i].node >= 0) {
+      pushpartial(L, op, i, base + 1, two ? base + 2 : base + 1, iy);
+      if (isplain(L, -1)) pd[i] = lua_tonumber(L, -1);
+      else generic = 1;
+    }
+    else lua_pushnumber(L, 0.0);
+  }
+  if (T->serial != serial)  /* a finalizer released it while the rule ran */
+    luaL_error(L, "this Var belongs to a gradient call that has returned");
+  ldual_get(L, iy, &oy);
+  r = cr_tape_push(&T->t, a[0].node, pd[0], two ? a[1].node : -1, pd[1], oy.c[0]);
+  if (r < 0) tapefail(L, r, T);
+  if (generic) {  /* keep value and partials in the store: slot, slot+1, slot+2 */
+    slot = (int)(3 * T->t.ngeneric + 1);
+    T->t.node[r].kind = CR_NODE_GENERIC;
+    T->t.node[r].slot = slot;
+    T->t.ngeneric++;
+    getstore(L, T, 1);
+    lua_pushvalue(L, iy);
+    lua_rawseti(L, -2, slot);
+    lua_pushvalue(L, iy + 1);
+    lua_rawseti(L, -2, slot + 1);
+    lua_pushvalue(L, iy + 2);
+    lua_rawseti(L, -2, slot + 2);
+    lua_pop(L, 1);
+  }
+  pushnode(L, T, r, hidx);
+}
+
+/* computes op on the values alone, as no_grad asks */
+static void computeonly (lua_State *L, cr_opid op, int two, const Arg *a) {
+  Operand oa, ob;
+  int i, n = two ? 2 : 1;
+  for (i = 0; i < n; i++) {
+    if (a[i].v != NULL) pushvalue(L, a[i].v);
+    else lua_pushvalue(L, i + 1);
+  }
+  ldual_get(L, -n, &oa);
+  if (two) ldual_get(L, -1, &ob);
+  ldual_compute(L, op, &oa, two ? &ob : NULL);
+}
+
+/*
+** Records op on operands a (at stack slots 1 and 2; b absent for unary ops)
+** and pushes the resulting Var.  Numbers and plain nodes take the fast path:
+** two doubles in, one node out, one allocation.
+*/
+static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
+  Tape *T = NULL;
+  int hidx = 0, i, n = two ? 2 : 1, plain = a[0].plain && (!two || a[1].plain);
+  long r;
+  for (i = 0; i < n; i++) {
+    Var *v = a[i].v;
+    if (v == NULL || v->tape == NULL) continue;
+    checklive(L, v);
+    if (T == NULL) {
+      T = v->tape;
+      if (T->held) {
+        lua_getiuservalue(L, i + 1, 1);
+        hidx = lua_gettop(L);
       }
     }
-    else if (lua_type(L, i + 1) != LUA_TNUMBER) {
-      Operand o;
-      if (lua_type(L, i + 1) == LUA_TSTRING || !ldual_get(L, i + 1, &o))
-        return luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, i + 1));
-    }
+    else if (T != v->tape)
+      return luaL_error(L, "cannot mix Vars from two different tapes "
+                           "(a gradient call or backward() ended the other one)");
   }
-  if (S->nograd) {  /* compute on the values alone */
-    Operand oa, ob;
-    for (i = 0; i < n; i++) {
-      if (a[i].v != NULL) pushvalue(L, i + 1, a[i].v);
-      else lua_pushvalue(L, i + 1);
-    }
-    ldual_get(L, -n, &oa);
-    if (two) ldual_get(L, -1, &ob);
-    ldual_compute(L, op, &oa, two ? &ob : NULL);
+  if (getstate(L)->nograd) {
+    computeonly(L, op, two, a);
     return 1;
   }
   if (T == NULL) {
     T = current(L);
-    tidx = lua_gettop(L);
+    hidx = lua_gettop(L);
   }
   for (i = 0; i < n; i++) {
     Var *v = a[i].v;
-    if (v == NULL) {
-      a[i].plain = (lua_type(L, i + 1) == LUA_TNUMBER);
-      if (a[i].plain) a[i].x = lua_tonumber(L, i + 1);
-    }
-    else {
-      a[i].node = (v->tape == NULL) ? leafof(L, i + 1, v, tidx, T) : v->idx;
-      a[i].plain = (T->t.node[a[i].node].kind == CR_NODE_PLAIN);
-      a[i].x = T->t.val[a[i].node];
-    }
+    if (v == NULL) continue;
+    a[i].node = (v->tape == NULL) ? leafof(L, i + 1, v, T) : v->idx;
+    if (!v->plain) a[i].plain = plain = 0;
+    else a[i].x = v->x;
   }
-  if (a[0].plain && (!two || a[1].plain)) {  /* the fast path: doubles only */
-    r = cr_tape_record(&T->t, op, a[0].node, a[0].x, two ? a[1].node : -1,
-                       two ? a[1].x : 0.0);
-    if (r < 0) tapefail(L, r, T);
-    pushnode(L, tidx, T, r);
+  if (!plain) {
+    recordgeneric(L, op, two, a, T, hidx);
     return 1;
   }
-  {  /* a dual is involved: value and partials over the dual algebra */
-    int base = lua_gettop(L), iy, slot, generic = 0;
-    Operand oa, ob;
-    double pd[2] = {0.0, 0.0};
-    for (i = 0; i < n; i++) {
-      if (a[i].v != NULL) pushvalue(L, i + 1, a[i].v);
-      else lua_pushvalue(L, i + 1);
-    }
-    if (!ldual_get(L, base + 1, &oa) || (two && !ldual_get(L, base + 2, &ob)))
-      return luaL_error(L, "attempt to perform arithmetic on a non-number value");
-    ldual_compute(L, op, &oa, two ? &ob : NULL);
-    iy = lua_gettop(L);
-    generic |= !isplain(L, iy);
-    for (i = 0; i < 2; i++) {
-      if (i < n && a[i].node >= 0) {
-        pushpartial(L, op, i, base + 1, two ? base + 2 : base + 1, iy);
-        if (isplain(L, -1)) pd[i] = lua_tonumber(L, -1);
-        else generic = 1;
-      }
-      else lua_pushnumber(L, 0.0);
-    }
-    {
-      double re;
-      Operand oy;
-      ldual_get(L, iy, &oy);
-      re = oy.c[0];
-      r = cr_tape_push(&T->t, a[0].node, pd[0], two ? a[1].node : -1, pd[1], re);
-    }
-    if (r < 0) tapefail(L, r, T);
-    if (generic) {  /* keep value and partials in the store: slot, slot+1, slot+2 */
-      cr_node *nd = &T->t.node[r];
-      getstore(L, tidx);
-      slot = (int)(3 * T->t.ngeneric + 1);
-      lua_pushvalue(L, iy);
-      lua_rawseti(L, -2, slot);
-      lua_pushvalue(L, iy + 1);
-      lua_rawseti(L, -2, slot + 1);
-      lua_pushvalue(L, iy + 2);
-      lua_rawseti(L, -2, slot + 2);
-      lua_pop(L, 1);
-      nd->kind = CR_NODE_GENERIC;
-      nd->slot = slot;
-      T->t.ngeneric++;
-    }
-    pushnode(L, tidx, T, r);
-    return 1;
+  r = cr_tape_record(&T->t, op, a[0].node, a[0].x, two ? a[1].node : -1, two ? a[1].x : 0.0);
+  if (r < 0) tapefail(L, r, T);
+  pushnode(L, T, r, hidx);
+  return 1;
+}
+
+/* reads operand k (a number, Var or dual) into arg; raises for anything else */
+static void getarg (lua_State *L, int k, Arg *arg) {
+  arg->v = NULL;
+  arg->node = -1;
+  arg->plain = 1;
+  if (lua_type(L, k) == LUA_TNUMBER) arg->x = lua_tonumber(L, k);
+  else if ((arg->v = tovar(L, k)) == NULL) {
+    Operand o;
+    if (lua_type(L, k) == LUA_TSTRING || !ldual_get(L, k, &o))
+      luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, k));
+    arg->plain = 0;
   }
+}
+
+/* records op on the operands at 1 and 2; at least one of them is a Var */
+static int record (lua_State *L, cr_opid op, int two) {
+  Arg a[2];
+  getarg(L, 1, &a[0]);
+  if (two) getarg(L, 2, &a[1]);
+  return recordargs(L, op, two, a);
 }
 
 #define ARITH(name, two) \
@@ -409,6 +503,32 @@ static int var_crapply (lua_State *L) {
   lua_remove(L, 1);
   lua_settop(L, two ? 2 : 1);
   return record(L, (cr_opid)op, two);
+}
+
+/*
+** core.ops[name], behind cr.math: a Var with numbers or Vars records straight
+** away; everything else goes to the dual algebra (Dual metatable: upvalue 4).
+*/
+static int var_op (lua_State *L) {
+  cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(5));
+  int two = (cr_ops[op].arity == 2);
+  int t1 = lua_type(L, 1), t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
+  if (t1 == LUA_TUSERDATA || t2 == LUA_TUSERDATA) {
+    Arg a[2];
+    int i;
+    a[0].v = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
+    a[1].v = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
+    if ((a[0].v || t1 == LUA_TNUMBER) && (a[1].v || t2 == LUA_TNUMBER)) {
+      lua_settop(L, two ? 2 : 1);  /* extra arguments are ignored, as math's functions ignore them */
+      for (i = 0; i < 2; i++) {
+        a[i].node = -1;
+        a[i].plain = 1;
+        a[i].x = (a[i].v == NULL && i < 1 + two) ? lua_tonumber(L, i + 1) : 0.0;
+      }
+      return recordargs(L, op, two, a);
+    }
+  }
+  return ldual_opcall(L, op, lua_upvalueindex(4));
 }
 
 static int compare (lua_State *L, int how) {
@@ -440,13 +560,13 @@ static void pushmonomial (lua_State *L, const cr_tag *tags, int m) {
 static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
   Var *v = tovar(L, vidx);
   cr_tag found[CR_MAXTAGS], setv[CR_MAXTAGS];
-  int nfound, nset = 0, i, base, tidx, slot;
+  int nfound, nset = 0, i, base, hidx = 0, slot;
   long r;
   Tape *T;
   cr_node *nd;
   vidx = lua_absindex(L, vidx);
   checklive(L, v);
-  pushvalue(L, vidx, v);
+  pushvalue(L, v);
   base = lua_gettop(L);
   if (lua_type(L, base) == LUA_TNUMBER) {  /* the Var never met these tags */
     if (k == 0) lua_pushvalue(L, vidx);
@@ -461,8 +581,11 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
   }
   if (v->tape == NULL) return 1;  /* params hold numbers; unreachable */
   T = v->tape;
-  lua_getiuservalue(L, vidx, 1);
-  tidx = lua_gettop(L);
+  if (T->held) {
+    lua_getiuservalue(L, vidx, 1);
+    hidx = lua_gettop(L);
+  }
+  checklive(L, v);  /* again: a finalizer may have ended the tape while coefficients were made */
   {
     Operand oc;
     ldual_get(L, base + 1, &oc);
@@ -474,7 +597,7 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
   nd->kind = CR_NODE_COEF;
   nd->slot = slot = (int)(3 * T->t.ngeneric + 1);  /* nd is not used past Lua calls */
   T->t.ngeneric++;
-  getstore(L, tidx);
+  getstore(L, T, 1);
   lua_pushvalue(L, base + 1);
   lua_rawseti(L, -2, slot);
   pushmonomial(L, setv, nset);
@@ -490,7 +613,7 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
     lua_rawseti(L, -2, found[i]);
   }
   lua_pop(L, 2);
-  pushnode(L, tidx, T, r);
+  pushnode(L, T, r, hidx);
   return 1;
 }
 
@@ -502,183 +625,22 @@ static int var_crcoef (lua_State *L) {
   return coefvar(L, 1, first, n, k);
 }
 
-/* ---- the generic sweep: adjoints are numbers or duals ---- */
-
-#define MAXINNER 1024  /* derivatives taken inside one gradient; past it, a clear error */
-
-typedef struct Inner {
-  int n;
-  cr_tag tag[MAXINNER];
-} Inner;
-
-static int isinner (const Inner *in, cr_tag t) {
-  int i;
-  for (i = 0; i < in->n; i++) if (in->tag[i] == t) return 1;
-  return 0;
-}
-
 /*
-** Pushes the contribution p (.) g of an adjoint g through a partial p.  Along
-** tags that stay perturbations of the inputs it is the dual product (forward
-** over reverse); along tags extracted on this tape (an inner derivative) it is
-** the transpose of multiplication, because there g holds one adjoint per
-** coefficient.
+** Runs the sweep from v's node (seed 1) and leaves either nothing (plain:
+** the tape's adj array holds the adjoints) or the adjoint table on the stack;
+** returns 1 in the second case.
 */
-static void pushtmul (lua_State *L, int ip, int ig, const Inner *in) {
-  Operand p, g;
-  cr_tag tu[CR_MAXTAGS];
-  double *ep, *eg, *buf;
-  size_t P, G, N;
-  unsigned inner = 0;
-  int m, i;
-  Dual *d;
-  ip = lua_absindex(L, ip);
-  ig = lua_absindex(L, ig);
-  ldual_get(L, ip, &p);
-  ldual_get(L, ig, &g);
-  if (p.m == 0 && g.m == 0) {  /* strong zero, as in forward mode */
-    lua_pushnumber(L, (p.c[0] == 0 || g.c[0] == 0) ? 0.0 : p.c[0] * g.c[0]);
-    return;
-  }
-  m = cr_tags_union(p.tags, p.m, g.tags, g.m, tu);
-  if (m < 0) luaL_error(L, "too many nested derivatives (at most %d tags in one value)",
-                        CR_MAXTAGS);
-  for (i = 0; i < m; i++) if (isinner(in, tu[i])) inner |= 1u << i;
-  N = (size_t)1 << m;
-  d = ldual_new(L, m, tu);
-  buf = (double *)lua_newuserdatauv(L, 2 * N * sizeof(double), 0);
-  ep = buf;
-  eg = buf + N;
-  ldual_get(L, ip, &p);
-  ldual_get(L, ig, &g);
-  cr_dual_embed(p.tags, p.m, p.c, tu, m, ep);
-  cr_dual_embed(g.tags, g.m, g.c, tu, m, eg);
-  memset(d->c, 0, N * sizeof(double));
-  for (P = 0; P < N; P++) {
-    if (ep[P] == 0) continue;
-    for (G = 0; G < N; G++) {
-      size_t both = P & G;
-      if (eg[G] == 0) continue;
-      if (both & ~(size_t)inner) continue;         /* eps^2 = 0 */
-      if (P & ~G & (size_t)inner) continue;        /* transpose: p's eps needs g's */
-      d->c[((P | G) & ~(size_t)inner) | (G & ~P & (size_t)inner)] += ep[P] * eg[G];
-    }
-  }
-  lua_pop(L, 1);
-}
-
-/* adds the value on top into adjoint slot i of the table at at */
-static void accumulate (lua_State *L, int at, int i) {
-  if (lua_rawgeti(L, at, i + 1) == LUA_TNIL) lua_pop(L, 1);
-  else {
-    Operand a, b;
-    ldual_get(L, -1, &a);
-    ldual_get(L, -2, &b);
-    ldual_compute(L, CR_OP_add, &a, &b);
-    lua_replace(L, -3);
-    lua_pop(L, 1);
-  }
-  lua_rawseti(L, at, i + 1);
-}
-
-/* reads the tape's inner tags from its store (at sidx) */
-static void getinner (lua_State *L, int sidx, Inner *in) {
-  in->n = 0;
-  if (lua_rawgeti(L, sidx, K_INNER) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      lua_pop(L, 1);
-      if (in->n >= MAXINNER)
-        luaL_error(L, "too many derivatives taken inside one gradient (at most %d)", MAXINNER);
-      in->tag[in->n++] = (cr_tag)lua_tointeger(L, -1);
-    }
-  }
-  lua_pop(L, 1);
-}
-
-/* leaves a table of adjoints (index = node + 1) on the stack */
-static void sweepgeneric (lua_State *L, Tape *T, int tidx, long from, int iseed) {
-  const cr_node *nd = T->t.node;
-  int at, sidx;
-  long i;
-  Inner in;
-  getstore(L, tidx);
-  sidx = lua_gettop(L);
-  getinner(L, sidx, &in);
-  lua_createtable(L, (int)(from + 1), 0);
-  at = lua_gettop(L);
-  lua_pushvalue(L, iseed);
-  lua_rawseti(L, at, from + 1);
-  for (i = from; i >= 0; i--) {
-    int k, ig;
-    if (lua_rawgeti(L, at, i + 1) == LUA_TNIL) { lua_pop(L, 1); continue; }
-    ig = lua_gettop(L);
-    for (k = 0; k < 2; k++) {
-      int parent = k ? nd[i].b : nd[i].a;
-      if (parent < 0) continue;
-      if (nd[i].kind == CR_NODE_PLAIN) lua_pushnumber(L, k ? nd[i].db : nd[i].da);
-      else lua_rawgeti(L, sidx, nd[i].slot + 1 + k);
-      if (nd[i].kind == CR_NODE_COEF) {  /* g goes back to the coefficient it came from */
-        Operand m, g;
-        ldual_get(L, -1, &m);
-        ldual_get(L, ig, &g);
-        ldual_compute(L, CR_OP_mul, &m, &g);
-      }
-      else pushtmul(L, -1, ig, &in);
-      lua_remove(L, -2);
-      accumulate(L, at, parent);
-    }
-    lua_settop(L, at);
-  }
-  lua_remove(L, sidx);
-}
-
-/* pushes adjoint i from the table at 'at', inner tags dropped; a number when plain */
-static void pushadjoint (lua_State *L, int at, int i, const Inner *in) {
-  Operand o;
-  unsigned mask = 0;
-  int k, rest = 0;
-  cr_tag tags[CR_MAXTAGS];
-  Dual *d;
-  if (lua_rawgeti(L, at, i + 1) == LUA_TNIL) {
-    lua_pop(L, 1);
-    lua_pushnumber(L, 0.0);
-    return;
-  }
-  ldual_get(L, -1, &o);
-  if (o.m == 0) return;
-  for (k = 0; k < o.m; k++) {
-    if (isinner(in, o.tags[k])) mask |= 1u << k;
-    else tags[rest++] = o.tags[k];
-  }
-  if (mask == 0) return;
-  if (rest == 0) {
-    lua_pushnumber(L, o.c[0]);
-    lua_remove(L, -2);
-    return;
-  }
-  d = ldual_new(L, rest, tags);
-  ldual_get(L, -2, &o);
-  cr_dual_select(o.m, o.c, mask, 0, d->c);
-  lua_remove(L, -2);
-}
-
-/*
-** Runs the sweep from the node of the Var at vidx (seed 1) and leaves either
-** nothing (plain: T->t.adj holds the adjoints) or the adjoint table on the
-** stack; returns 1 in the second case.
-*/
-static int sweep (lua_State *L, int vidx, Var *v, int *tidx) {
+static int sweep (lua_State *L, const Var *v) {
   Tape *T = v->tape;
-  lua_getiuservalue(L, vidx, 1);
-  *tidx = lua_gettop(L);
   if (T->t.ngeneric == 0) {
     if (cr_tape_backward(&T->t, v->idx, 1.0) != 0) luaL_error(L, "not enough memory");
     return 0;
   }
+  getstore(L, T, 1);
   lua_pushnumber(L, 1.0);
-  sweepgeneric(L, T, *tidx, v->idx, lua_gettop(L));
-  lua_remove(L, -2);
+  lsweep_run(L, &T->t, -2, v->idx, -1);
+  lua_replace(L, -3);
+  lua_pop(L, 1);
   return 1;
 }
 
@@ -687,8 +649,8 @@ static int sweep (lua_State *L, int vidx, Var *v, int *tidx) {
 /* loss:backward(): accumulates d loss / d p into p.grad for every param p used */
 static int var_backward (lua_State *L) {
   Var *v = tovar(L, 1);
-  int tidx, generic, at = 0, n, k;
-  Inner in;
+  int generic, at = 0, n, k;
+  lsweep_inner in;
   if (v == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
   luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
   if (v->tape == NULL) {  /* a param on its own: d p / d p = 1 */
@@ -696,10 +658,10 @@ static int var_backward (lua_State *L) {
     return 0;
   }
   checklive(L, v);
-  generic = sweep(L, 1, v, &tidx);
+  generic = sweep(L, v);
   if (generic) at = lua_gettop(L);
-  getstore(L, tidx);
-  getinner(L, lua_gettop(L), &in);
+  getstore(L, v->tape, 1);
+  lsweep_getinner(L, lua_gettop(L), &in);
   if (lua_rawgeti(L, -1, K_LEAVES) == LUA_TTABLE) {
     lua_rawgeti(L, -2, K_LEAFNODE);
     n = (int)luaL_len(L, -2);
@@ -715,7 +677,7 @@ static int var_backward (lua_State *L) {
       if (!generic) p->grad += v->tape->t.adj[node];
       else {
         Operand o;
-        pushadjoint(L, at, node, &in);
+        lsweep_pushadjoint(L, at, node, &in);
         ldual_get(L, -1, &o);
         p->grad += o.c[0];  /* .grad is a number: the real part */
         lua_pop(L, 1);
@@ -724,7 +686,7 @@ static int var_backward (lua_State *L) {
   }
   /* the next operation on params alone starts a fresh tape */
   getcurrent(L);
-  if (lua_rawequal(L, -1, tidx)) {
+  if (handletape(tohandle(L, -1)) == v->tape) {
     lua_pushnil(L);
     setcurrent(L, -1);
   }
@@ -741,14 +703,14 @@ static int var_index (lua_State *L) {
   Var *v = checkvar(L, 1);
   const char *k = lua_tostring(L, 2);
   if (k == NULL) lua_pushnil(L);
-  else if (strcmp(k, "value") == 0) pushvalue(L, 1, v);
+  else if (strcmp(k, "value") == 0) pushvalue(L, v);
   else if (strcmp(k, "grad") == 0) {
     if (v->tape == NULL) lua_pushnumber(L, v->grad);
     else lua_pushnil(L);
   }
   else if (strcmp(k, "deriv") == 0) {  /* along the newest tag, staying on the tape */
     Operand o;
-    pushvalue(L, 1, v);
+    pushvalue(L, v);
     if (lua_type(L, -1) == LUA_TNUMBER || !ldual_get(L, -1, &o) || o.m == 0)
       lua_pushnumber(L, 0.0);
     else {
@@ -778,7 +740,7 @@ static int var_newindex (lua_State *L) {
         return luaL_error(L, "bad value for 'value' (number expected, got %s)",
                           ldual_typename(L, 3));
     }
-    v->value = x;
+    v->x = x;
     v->serial = 0;  /* tapes that saw the old value keep it; the next one sees this */
   }
   else v->grad = luaL_checknumber(L, 3);
@@ -788,11 +750,11 @@ static int var_newindex (lua_State *L) {
 static int var_tostring (lua_State *L) {
   Var *v = checkvar(L, 1);
   if (v->tape == NULL) {
-    lua_pushfstring(L, "param(%f, grad=%f)", v->value, v->grad);
+    lua_pushfstring(L, "param(%f, grad=%f)", v->x, v->grad);
     return 1;
   }
-  if (v->tape->dead) { lua_pushliteral(L, "Var(released)"); return 1; }
-  pushvalue(L, 1, v);
+  if (v->tape->serial != v->serial) { lua_pushliteral(L, "Var(released)"); return 1; }
+  pushvalue(L, v);
   lua_pushfstring(L, "Var(%s)", luaL_tolstring(L, -1, NULL));
   return 1;
 }
@@ -803,11 +765,12 @@ static int l_param (lua_State *L) {
   Var *v;
   double x = luaL_checknumber(L, 1);
   luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
-  v = (Var *)lua_newuserdatauv(L, sizeof(Var), 1);
+  v = (Var *)lua_newuserdatauv(L, sizeof(Var), 0);
   v->tape = NULL;
   v->idx = -1;
   v->serial = 0;
-  v->value = x;
+  v->plain = 1;
+  v->x = x;
   v->grad = 0.0;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
@@ -862,26 +825,36 @@ static int l_tapelimit (lua_State *L) {
   return 1;
 }
 
-/* tapestats(): how many tapes hold memory now, and the current tape's size */
+/* tapestats(): how many tapes hold memory now, the current tape's size, the pool's size */
 static int l_tapestats (lua_State *L) {
+  State *S = getstate(L);
   Tape *T;
-  lua_pushinteger(L, getstate(L)->live);
+  lua_pushinteger(L, S->live);
   getcurrent(L);
-  T = totape(L, -1);
+  T = handletape(tohandle(L, -1));
   lua_pop(L, 1);
-  lua_pushinteger(L, (T && !T->dead) ? (lua_Integer)T->t.n : 0);
-  return 2;
+  lua_pushinteger(L, T ? (lua_Integer)T->t.n : 0);
+  lua_pushinteger(L, S->ntapes);
+  return 3;
+}
+
+static Tape *checktape (lua_State *L, int idx) {
+  Handle *h = tohandle(L, idx);
+  Tape *T = handletape(h);
+  if (h == NULL) luaL_typeerror(L, idx, TAPE_TNAME);
+  if (T == NULL) luaL_argerror(L, idx, "tape already released");
+  return T;
 }
 
 /* tape_new(): a tape for one gradient call */
 static int l_tape_new (lua_State *L) {
-  newtape(L);
+  newtape(L, 0);
   return 1;
 }
 
-/* tape_swap(T or nil): makes T the current tape, returns the previous one */
+/* tape_swap(T or nil): makes T the current tape, returns the previous one (a released T counts as none) */
 static int l_tape_swap (lua_State *L) {
-  if (!lua_isnil(L, 1) && totape(L, 1) == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
+  if (!lua_isnil(L, 1) && tohandle(L, 1) == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
   getcurrent(L);
   setcurrent(L, 1);
   return 1;
@@ -889,50 +862,66 @@ static int l_tape_swap (lua_State *L) {
 
 /* tape_release(T): frees the tape's memory; its Vars become unusable */
 static int l_tape_release (lua_State *L) {
-  Tape *T = totape(L, 1);
-  if (T == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
-  releasetape(L, T);
-  lua_newtable(L);
-  lua_setiuservalue(L, 1, 1);
+  Handle *h = tohandle(L, 1);
+  Tape *T = handletape(h);
+  if (h == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
+  if (T != NULL) releasetape(L, T);
+  h->T = NULL;
   return 0;
 }
 
-/* tape_var(T, x): an input of a gradient call, x a number or dual */
-static int l_tape_var (lua_State *L) {
-  Tape *T = totape(L, 1);
-  Operand o;
-  long r;
-  if (T == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
-  if (lua_type(L, 2) == LUA_TSTRING || !ldual_get(L, 2, &o)) return 0;
-  r = cr_tape_push(&T->t, -1, 0.0, -1, 0.0, o.c[0]);
-  if (r < 0) tapefail(L, r, T);
-  if (o.m > 0) {
-    cr_node *nd = &T->t.node[r];
-    getstore(L, 1);
-    nd->kind = CR_NODE_GENERIC;
-    nd->slot = (int)(3 * T->t.ngeneric + 1);
-    T->t.ngeneric++;
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, nd->slot);
+/*
+** tape_vars(T, xs): the inputs of a gradient call, numbers or duals, as an
+** array of Vars; they are nodes 0 .. #xs-1 of the new tape T.
+*/
+static int l_tape_vars (lua_State *L) {
+  Tape *T = checktape(L, 1);
+  lua_Integer i, n;
+  luaL_argcheck(L, T->t.n == 0 && !T->held, 1, "a new tape of a gradient call expected");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = luaL_len(L, 2);
+  lua_createtable(L, (int)(n < INT_MAX ? n : INT_MAX), 0);
+  for (i = 1; i <= n; i++) {
+    Operand o;
+    long r;
+    lua_rawgeti(L, 2, i);
+    if (lua_type(L, -1) == LUA_TSTRING || !ldual_get(L, -1, &o))
+      return luaL_error(L, "bad argument #2 to 'tape_vars' (number or dual expected at index %I)",
+                        (LUAI_UACINT)i);
+    r = cr_tape_push(&T->t, -1, 0.0, -1, 0.0, o.c[0]);
+    if (r < 0) tapefail(L, r, T);
+    if (o.m > 0) {  /* a dual input: its value lives in the store */
+      int slot = (int)(3 * T->t.ngeneric + 1);
+      T->t.node[r].kind = CR_NODE_GENERIC;
+      T->t.node[r].slot = slot;
+      T->t.ngeneric++;
+      getstore(L, T, 1);
+      lua_pushvalue(L, -2);
+      lua_rawseti(L, -2, slot);
+      lua_pop(L, 1);
+    }
     lua_pop(L, 1);
+    pushnode(L, T, r, 0);
+    lua_rawseti(L, -2, i);
   }
-  pushnode(L, 1, T, r);
   return 1;
 }
 
 /*
-** tape_grad(y, inputs): the adjoints of the input Vars after one sweep from y,
-** as a new array (numbers, or duals when outer derivatives are running).
+** tape_grad(y, T, n): the adjoints of T's first n nodes (the inputs) after
+** one sweep from y, as a new array (numbers, or duals when outer derivatives
+** are running); zeros when y is a param or a Var of another tape.
 */
 static int l_tape_grad (lua_State *L) {
   Var *y = tovar(L, 1);
-  int tidx, generic, at = 0;
-  lua_Integer i, n;
-  Inner in;
+  Tape *T = checktape(L, 2);
+  lua_Integer i, n = luaL_checkinteger(L, 3);
+  int generic, at = 0;
+  lsweep_inner in;
   if (y == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  if (y->tape == NULL) {  /* a param on its own depends on no input */
-    n = luaL_len(L, 2);
+  luaL_argcheck(L, n >= 0 && (size_t)n <= T->t.n, 3, "more inputs than the tape has");
+  checklive(L, y);
+  if (y->tape != T) {  /* depends on no input */
     lua_createtable(L, (int)n, 0);
     for (i = 1; i <= n; i++) {
       lua_pushnumber(L, 0.0);
@@ -940,23 +929,19 @@ static int l_tape_grad (lua_State *L) {
     }
     return 1;
   }
-  checklive(L, y);
-  generic = sweep(L, 1, y, &tidx);
-  if (generic) at = lua_gettop(L);
-  getstore(L, tidx);
-  getinner(L, lua_gettop(L), &in);
-  lua_pop(L, 1);
-  n = luaL_len(L, 2);
-  lua_createtable(L, (int)n, 0);
-  for (i = 1; i <= n; i++) {
-    Var *x;
-    lua_rawgeti(L, 2, i);
-    x = tovar(L, -1);
+  generic = sweep(L, y);
+  if (generic) {
+    at = lua_gettop(L);
+    getstore(L, T, 1);
+    lsweep_getinner(L, lua_gettop(L), &in);
     lua_pop(L, 1);
-    if (x == NULL || x->tape != y->tape || x->idx > y->idx) lua_pushnumber(L, 0.0);
-    else if (!generic) lua_pushnumber(L, y->tape->t.adj[x->idx]);
-    else pushadjoint(L, at, x->idx, &in);
-    lua_rawseti(L, -2, i);
+  }
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    if (i > y->idx) lua_pushnumber(L, 0.0);  /* the sweep never reached it */
+    else if (!generic) lua_pushnumber(L, T->t.adj[i]);
+    else lsweep_pushadjoint(L, at, (int)i, &in);
+    lua_rawseti(L, -2, i + 1);
   }
   return 1;
 }
@@ -1033,7 +1018,7 @@ static const luaL_Reg funcs[] = {
   {"tape_new", l_tape_new},
   {"tape_swap", l_tape_swap},
   {"tape_release", l_tape_release},
-  {"tape_var", l_tape_var},
+  {"tape_vars", l_tape_vars},
   {"tape_grad", l_tape_grad},
   {"newtag", l_newtag},
   {"seed", l_seed},
@@ -1043,8 +1028,14 @@ static const luaL_Reg funcs[] = {
 
 static int state_gc (lua_State *L) {
   State *S = (State *)lua_touserdata(L, 1);
+  int i;
   S->closing = 1;
   cr_tape_free(&S->spare);
+  lua_getiuservalue(L, 1, 2);
+  for (i = 1; i <= S->ntapes; i++) {  /* whatever a handle's finalizer did not free */
+    if (lua_rawgeti(L, -1, i) == LUA_TUSERDATA) cr_tape_free(&((Tape *)lua_touserdata(L, -1))->t);
+    lua_pop(L, 1);
+  }
   return 0;
 }
 
@@ -1056,17 +1047,19 @@ static void pushup (lua_State *L, int varmt, int tapemt, int st) {
 }
 
 int ltape_open (lua_State *L) {
-  int varmt, tapemt, st;
+  int varmt, tapemt, st, i;
   State *S;
   luaL_newmetatable(L, VAR_TNAME);
   varmt = lua_gettop(L);
   luaL_newmetatable(L, TAPE_TNAME);
   tapemt = lua_gettop(L);
-  S = (State *)lua_newuserdatauv(L, sizeof(State), 1);
+  S = (State *)lua_newuserdatauv(L, sizeof(State), 3);
   S->serial = 0;
   S->limit = DEFAULT_LIMIT;
   S->nograd = 0;
   S->live = 0;
+  S->ntapes = 0;
+  S->free = NULL;
   S->closing = 0;
   cr_tape_init(&S->spare, DEFAULT_LIMIT);
   st = lua_gettop(L);
@@ -1080,6 +1073,10 @@ int ltape_open (lua_State *L) {
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
   lua_setiuservalue(L, st, 1);
+  lua_newtable(L);  /* the pooled Tapes, so a Var's plain pointer stays valid */
+  lua_setiuservalue(L, st, 2);
+  lua_newtable(L);  /* the tapes' stores */
+  lua_setiuservalue(L, st, 3);
   pushup(L, varmt, tapemt, st);
   lua_pushcclosure(L, tape_gc, 3);
   lua_setfield(L, tapemt, "__gc");
@@ -1096,6 +1093,17 @@ int ltape_open (lua_State *L) {
   lua_pushvalue(L, varmt - 1);
   pushup(L, varmt, tapemt, st);
   luaL_setfuncs(L, funcs, 3);
+  /* core.ops (made by ldual_open) hands Vars to record without a __crapply round trip */
+  lua_getfield(L, -1, "ops");
+  for (i = 0; i < CR_NOPS; i++) {
+    pushup(L, varmt, tapemt, st);
+    ldual_pushupvalues(L);
+    lua_pop(L, 1);
+    lua_pushinteger(L, i);
+    lua_pushcclosure(L, var_op, 5);
+    lua_setfield(L, -2, cr_ops[i].name);
+  }
+  lua_pop(L, 1);
   lua_settop(L, varmt - 1);
   return 0;
 }

@@ -200,6 +200,25 @@ describe("gradient", function ()
     end
   end)
 
+  it("differentiates with respect to the inputs even when f overwrites its array", function ()
+    local g, v = cr.gradient(function (x)
+      x[1] = x[1] * 2  -- f's own array: the gradient is still d/dx1 of 2*x1*x2
+      return x[1] * x[2]
+    end, {3, 4})
+    assert.are.same({8, 6}, g)
+    assert.are.equal(24, v)
+  end)
+
+  it("cr.math functions take Vars directly, on either side of numbers", function ()
+    local g = cr.gradient(function (x) return m.hypot(x[1], 4) + m.atan(x[2], x[1]) + m.max(2, x[2]) end,
+      {3, 5})
+    -- d/dx1: 3/5 + d/dx1 atan(x2/x1) = -x2/(x1^2+x2^2); d/dx2: x1/(x1^2+x2^2) + 1 (max picks x2)
+    H.assert_close(g[1], 3 / 5 - 5 / 34, REL, 0, "d/dx1")
+    H.assert_close(g[2], 3 / 34 + 1, REL, 0, "d/dx2")
+    H.checkerr("attempt to perform arithmetic on a table value", cr.gradient,
+      function (x) return m.hypot(x[1], {}) end, {1})
+  end)
+
   it("gives zeros for a constant function and an empty input", function ()
     local g, v = cr.gradient(function () return 7 end, {1, 2})
     assert.are.same({0, 0}, g)
@@ -366,6 +385,49 @@ describe("tape errors", function ()
     cr.gradient(function (v) esc = v[1] * 2; return esc end, {1})
     H.checkerr("this Var belongs to a gradient call that has returned", function () return esc + 1 end)
     H.checkerr("this Var belongs to a gradient call that has returned", function () return esc.value end)
+  end)
+
+  it("keeps refusing an escaped Var after later calls reuse its tape's memory", function ()
+    local esc
+    cr.gradient(function (v) esc = v[1] * 2; return esc end, {1})
+    for i = 1, 20 do  -- the pool hands the same tape to these calls
+      local g = cr.gradient(function (v) return v[1] * v[1] end, {i})
+      assert.are.equal(2 * i, g[1])
+    end
+    H.checkerr("this Var belongs to a gradient call that has returned", function () return esc * 3 end)
+    H.checkerr("this Var belongs to a gradient call that has returned", function () return m.sin(esc) end)
+    H.checkerr("this Var belongs to a gradient call that has returned", cr.gradient,
+      function (v) return v[1] + esc end, {1})
+    assert.are.equal("Var(released)", tostring(esc))
+  end)
+
+  it("ends the Vars of a dropped tape handle instead of reading freed memory", function ()
+    local T = core.tape_new()
+    local v = core.tape_vars(T, {2})[1]
+    local w = v * 3
+    T = nil  -- luacheck: ignore
+    collectgarbage()
+    collectgarbage()
+    H.checkerr("this Var belongs to a gradient call that has returned", function () return w + 1 end)
+    local T2 = core.tape_new()
+    core.tape_release(T2)
+    core.tape_release(T2)  -- twice is harmless
+    H.checkerr("tape_grad' (tape already released)", core.tape_grad, w, T2, 0)
+    H.checkerr("tape_vars' (chainrule.Tape expected, got table)", core.tape_vars, {}, {1})
+  end)
+
+  it("uses a small pool of tapes, however many gradient calls run", function ()
+    collectgarbage()
+    local _, _, pool0 = core.tapestats()
+    for i = 1, 2000 do
+      local d = cr.derivative(function (t)  -- a gradient inside a derivative inside a gradient's loop
+        return cr.gradient(function (v) return v[1] * t * t end, {i})[1]
+      end, 1.5)
+      assert.are.equal(3, d)
+    end
+    local live, _, pool = core.tapestats()
+    assert.is_true(pool <= math.max(pool0, 2), ("pool grew from %d to %d"):format(pool0, pool))
+    assert.is_true(live <= 1, "tapes in use: " .. live)
   end)
 
   it("stops at the size limit with a clear error", function ()

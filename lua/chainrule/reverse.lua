@@ -5,7 +5,7 @@ local type, select, getmetatable, error, pcall = type, select, getmetatable, err
 local abs, max, huge = math.abs, math.max, math.huge
 local unpack = table.unpack
 local isdual, isvar = core.isdual, core.isvar
-local tape_new, tape_var, tape_swap = core.tape_new, core.tape_var, core.tape_swap
+local tape_new, tape_vars, tape_swap = core.tape_new, core.tape_vars, core.tape_swap
 local tape_grad, tape_release = core.tape_grad, core.tape_release
 local newtag, seed, coef = core.newtag, core.seed, core.coef
 
@@ -59,8 +59,7 @@ end
 -- runs f on fresh Vars of a new tape; the tape is current only during f
 local function run (fname, f, xs, n, spread)
   local T = tape_new()
-  local vars = {}
-  for i = 1, n do vars[i] = tape_var(T, xs[i]) end
+  local vars = tape_vars(T, xs)
   local prev = tape_swap(T)
   local ok, r
   if spread then ok, r = pcall(f, unpack(vars, 1, n))
@@ -70,7 +69,7 @@ local function run (fname, f, xs, n, spread)
     tape_release(T)
     error(r, 0)
   end
-  return T, vars, r
+  return T, r
 end
 
 local function checkresult (fname, r)
@@ -86,9 +85,9 @@ local function zeros (n)
 end
 
 -- the gradient of a Var result (zeros for a constant), then its value
-local function grad_of (T, vars, n, r)
+local function grad_of (T, n, r)
   if isvar(r) then
-    local g = tape_grad(r, vars)
+    local g = tape_grad(r, T, n)
     return g, r.value
   end
   return zeros(n), r
@@ -100,12 +99,12 @@ function M.gradient (f, ...)
   if select("#", ...) == 0 then argerror("gradient", 2, "number or array expected, got no value") end
   local xs, n, spread, extra = inputs("gradient", ...)
   if extra > 0 then argerror("gradient", 3, "no more than 2 arguments expected with an array") end
-  local T, vars, r = run("gradient", f, xs, n, spread)
+  local T, r = run("gradient", f, xs, n, spread)
   if not (isvar(r) or isnum(r)) then
     tape_release(T)
     checkresult("gradient", r)
   end
-  local g, v = grad_of(T, vars, n, r)
+  local g, v = grad_of(T, n, r)
   tape_release(T)
   return g, v
 end
@@ -149,7 +148,7 @@ function M.jacobian (f, x, ...)
   checkarray("jacobian", x, 2)
   if select("#", ...) > 0 then argerror("jacobian", 3, "no more than 2 arguments expected") end
   local n = #x
-  local T, vars, out = run("jacobian", f, x, n, false)
+  local T, out = run("jacobian", f, x, n, false)
   if type(out) ~= "table" or getmetatable(out) ~= nil then tape_release(T) end
   checkoutputs("jacobian", out)
   local m = #out
@@ -157,7 +156,7 @@ function M.jacobian (f, x, ...)
   for i = 1, m do val[i] = isvar(out[i]) and out[i].value or out[i] end
   if m <= n then
     for i = 1, m do
-      J[i] = isvar(out[i]) and tape_grad(out[i], vars) or zeros(n)
+      J[i] = isvar(out[i]) and tape_grad(out[i], T, n) or zeros(n)
     end
     tape_release(T)
     return J, val

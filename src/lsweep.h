@@ -1,0 +1,32 @@
+/* lsweep.h: the reverse sweep over a tape whose values or partials are duals */
+#ifndef lsweep_h
+#define lsweep_h
+
+#include "lua.h"
+#include "cr_tape.h"
+#include "cr_dual.h"
+
+/* key in a tape's store: the set of tags extracted on that tape (inner derivatives) */
+#define LSWEEP_K_INNER (-3)
+
+#define LSWEEP_MAXINNER 1024  /* derivatives taken inside one gradient; past it, a clear error */
+
+typedef struct lsweep_inner {
+  int n;
+  cr_tag tag[LSWEEP_MAXINNER];
+} lsweep_inner;
+
+/* Reads the inner tags from the store table at sidx. */
+void lsweep_getinner (lua_State *L, int sidx, lsweep_inner *in);
+
+/*
+** Sweeps t back from node 'from' with the seed at iseed; generic nodes keep
+** value and partials at slot, slot+1, slot+2 of the store at sidx.  Leaves a
+** table of adjoints (index = node + 1) on the stack.
+*/
+void lsweep_run (lua_State *L, const cr_tape *t, int sidx, long from, int iseed);
+
+/* Pushes adjoint i from the table at 'at' with inner tags dropped: a number when plain. */
+void lsweep_pushadjoint (lua_State *L, int at, int i, const lsweep_inner *in);
+
+#endif
