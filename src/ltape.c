@@ -120,17 +120,30 @@ static int tapefail (lua_State *L, long e, const Tape *T) {
   return luaL_error(L, "not enough memory");
 }
 
+#define ENDED "this Var belongs to a gradient call that has returned"
+
 static void checklive (lua_State *L, const Var *v) {
-  if (v->tape != NULL && v->tape->serial != v->serial)
-    luaL_error(L, "this Var belongs to a gradient call that has returned");
+  if (v->tape != NULL && v->tape->serial != v->serial) luaL_error(L, ENDED);
+}
+
+/*
+** Raises when T ended since an operation read its serial: any allocation can
+** run finalizers, and a gradient call abandoned in a suspended coroutine ends
+** its tape when the collector frees its handle.
+*/
+static void checkserial (lua_State *L, const Tape *T, unsigned long long serial) {
+  if (T->serial != serial) luaL_error(L, ENDED);
 }
 
 /* pushes the store table of T, making it when 'make' is set (else nil if none) */
 static void getstore (lua_State *L, const Tape *T, int make) {
   lua_getiuservalue(L, STATE, 3);
   if (lua_rawgetp(L, -1, T) == LUA_TNIL && make) {
+    unsigned long long serial = T->serial;
+    if (serial == 0) luaL_error(L, ENDED);
     lua_pop(L, 1);
     lua_newtable(L);
+    checkserial(L, T, serial);  /* no store may outlive its tape into the next use of the record */
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, T);
   }
@@ -239,18 +252,26 @@ static Tape *current (lua_State *L) {
 
 /* ---- Vars ---- */
 
-/* pushes a Var for node idx of T; hidx is T's handle on the stack when T is held */
-static void pushnode (lua_State *L, Tape *T, long idx, int hidx) {
-  unsigned long long serial = T->serial;  /* read first: allocating may run finalizers */
-  Var *v = (Var *)lua_newuserdatauv(L, NODE_SIZE, T->held);
+/*
+** Pushes a Var for node idx of T, which had the given serial when the
+** operation began; hidx is T's handle on the stack when T is held.
+*/
+static void pushnode (lua_State *L, Tape *T, long idx, int hidx, unsigned long long serial) {
+  int plain, held = T->held;
+  double x;
+  Var *v;
+  checkserial(L, T, serial);
+  plain = (T->t.node[idx].kind == CR_NODE_PLAIN);  /* read first: allocating may end T */
+  x = T->t.val[idx];
+  v = (Var *)lua_newuserdatauv(L, NODE_SIZE, held);
   v->tape = T;
   v->serial = serial;
   v->idx = (int)idx;
-  v->plain = (T->t.node[idx].kind == CR_NODE_PLAIN);
-  v->x = T->t.val[idx];
+  v->plain = plain;
+  v->x = x;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
-  if (T->held) {
+  if (held) {
     lua_pushvalue(L, hidx);
     lua_setiuservalue(L, -2, 1);
   }
@@ -359,8 +380,8 @@ typedef struct Arg {
 } Arg;
 
 /* records on T an operation with a dual operand: value and partials over the dual algebra */
-static void recordgeneric (lua_State *L, cr_opid op, int two, Arg *a, Tape *T, int hidx) {
-  unsigned long long serial = T->serial;
+static void recordgeneric (lua_State *L, cr_opid op, int two, Arg *a, Tape *T, int hidx,
+                           unsigned long long serial) {
   int base = lua_gettop(L), iy, slot, generic = 0, i, n = two ? 2 : 1;
   Operand oa, ob, oy;
   double pd[2] = {0.0, 0.0};
@@ -382,8 +403,7 @@ static void recordgeneric (lua_State *L, cr_opid op, int two, Arg *a, Tape *T, i
     }
     else lua_pushnumber(L, 0.0);
   }
-  if (T->serial != serial)  /* a finalizer released it while the rule ran */
-    luaL_error(L, "this Var belongs to a gradient call that has returned");
+  checkserial(L, T, serial);  /* the rule ran Lua code */
   ldual_get(L, iy, &oy);
   r = cr_tape_push(&T->t, a[0].node, pd[0], two ? a[1].node : -1, pd[1], oy.c[0]);
   if (r < 0) tapefail(L, r, T);
@@ -401,7 +421,7 @@ static void recordgeneric (lua_State *L, cr_opid op, int two, Arg *a, Tape *T, i
     lua_rawseti(L, -2, slot + 2);
     lua_pop(L, 1);
   }
-  pushnode(L, T, r, hidx);
+  pushnode(L, T, r, hidx, serial);
 }
 
 /* computes op on the values alone, as no_grad asks */
@@ -424,6 +444,7 @@ static void computeonly (lua_State *L, cr_opid op, int two, const Arg *a) {
 */
 static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
   Tape *T = NULL;
+  unsigned long long serial;
   int hidx = 0, i, n = two ? 2 : 1, plain = a[0].plain && (!two || a[1].plain);
   long r;
   for (i = 0; i < n; i++) {
@@ -449,6 +470,7 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
     T = current(L);
     hidx = lua_gettop(L);
   }
+  serial = T->serial;
   for (i = 0; i < n; i++) {
     Var *v = a[i].v;
     if (v == NULL) continue;
@@ -456,13 +478,14 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
     if (!v->plain) a[i].plain = plain = 0;
     else a[i].x = v->x;
   }
+  checkserial(L, T, serial);  /* joining a param allocates */
   if (!plain) {
-    recordgeneric(L, op, two, a, T, hidx);
+    recordgeneric(L, op, two, a, T, hidx, serial);
     return 1;
   }
   r = cr_tape_record(&T->t, op, a[0].node, a[0].x, two ? a[1].node : -1, two ? a[1].x : 0.0);
   if (r < 0) tapefail(L, r, T);
-  pushnode(L, T, r, hidx);
+  pushnode(L, T, r, hidx, serial);
   return 1;
 }
 
@@ -613,7 +636,7 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
     lua_rawseti(L, -2, found[i]);
   }
   lua_pop(L, 2);
-  pushnode(L, T, r, hidx);
+  pushnode(L, T, r, hidx, v->serial);
   return 1;
 }
 
@@ -901,7 +924,7 @@ static int l_tape_vars (lua_State *L) {
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    pushnode(L, T, r, 0);
+    pushnode(L, T, r, 0, T->serial);
     lua_rawseti(L, -2, i);
   }
   return 1;

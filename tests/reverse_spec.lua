@@ -416,6 +416,38 @@ describe("tape errors", function ()
     H.checkerr("tape_vars' (chainrule.Tape expected, got table)", core.tape_vars, {}, {1})
   end)
 
+  it("ends the tape of a gradient call abandoned in a suspended coroutine", function ()
+    local function abandoned ()
+      local co = coroutine.wrap(function ()
+        return cr.gradient(function (x) coroutine.yield(x); return x end, 1.0)
+      end)
+      return co()  -- the coroutine, and with it the call's tape handle, is garbage now
+    end
+    collectgarbage()
+    collectgarbage()
+    local live0 = core.tapestats()
+    local x = abandoned()
+    collectgarbage()
+    collectgarbage()
+    H.checkerr("this Var belongs to a gradient call that has returned", function () return x * 2 end)
+    -- finalizers that end the tape in the middle of operations (a collection at every allocation)
+    collectgarbage("incremental", 0, 100, 0)
+    local ok, err = pcall(function ()
+      for _ = 1, 300 do
+        local y = abandoned()
+        local p = cr.param(2)
+        local ok1, e1 = pcall(function () for _ = 1, 50 do y = y * p + 1 end end)
+        assert(ok1 or tostring(e1):find("this Var belongs to a gradient call that has returned", 1, true),
+          tostring(e1))
+      end
+    end)
+    collectgarbage("incremental", 200, 100, 13)  -- Lua's defaults
+    assert(ok, err)
+    collectgarbage()
+    collectgarbage()
+    assert.are.equal(live0, (core.tapestats()))
+  end)
+
   it("uses a small pool of tapes, however many gradient calls run", function ()
     collectgarbage()
     local _, _, pool0 = core.tapestats()
