@@ -122,10 +122,6 @@ static int tapefail (lua_State *L, long e, const Tape *T) {
 
 #define ENDED "this Var belongs to a gradient call that has returned"
 
-static void checklive (lua_State *L, const Var *v) {
-  if (v->tape != NULL && v->tape->serial != v->serial) luaL_error(L, ENDED);
-}
-
 /*
 ** Raises when T ended since an operation read its serial: any allocation can
 ** run finalizers, and a gradient call abandoned in a suspended coroutine ends
@@ -133,6 +129,10 @@ static void checklive (lua_State *L, const Var *v) {
 */
 static void checkserial (lua_State *L, const Tape *T, unsigned long long serial) {
   if (T->serial != serial) luaL_error(L, ENDED);
+}
+
+static void checklive (lua_State *L, const Var *v) {
+  if (v->tape != NULL) checkserial(L, v->tape, v->serial);
 }
 
 /* pushes the store table of T, making it when 'make' is set (else nil if none) */
@@ -166,20 +166,17 @@ static Tape *newtape (lua_State *L, int held) {
     T = &h->own;
     cr_tape_init(&T->t, S->limit);
   }
-  else {
-    if (S->free == NULL) {
-      T = (Tape *)lua_newuserdatauv(L, sizeof(Tape), 0);
-      cr_tape_init(&T->t, S->limit);
-      T->serial = 0;
-      lua_getiuservalue(L, STATE, 2);
-      lua_pushvalue(L, -2);
-      lua_rawseti(L, -2, ++S->ntapes);
-      lua_pop(L, 2);
-      T->nextfree = S->free;  /* finalizers may have freed tapes meanwhile */
-      S->free = T;
-    }
+  else if (S->free != NULL) {
     T = S->free;
     S->free = T->nextfree;
+  }
+  else {  /* a new record, anchored in the pool for as long as the module is open */
+    T = (Tape *)lua_newuserdatauv(L, sizeof(Tape), 0);
+    cr_tape_init(&T->t, S->limit);
+    lua_getiuservalue(L, STATE, 2);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, ++S->ntapes);
+    lua_pop(L, 2);
   }
   T->nextfree = NULL;
   T->t.limit = S->limit;
@@ -489,11 +486,17 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
   return 1;
 }
 
-/* reads operand k (a number, Var or dual) into arg; raises for anything else */
-static void getarg (lua_State *L, int k, Arg *arg) {
-  arg->v = NULL;
+/* an operand that is the Var v, or the number x when v is NULL */
+static void setarg (Arg *arg, Var *v, double x) {
+  arg->v = v;
   arg->node = -1;
   arg->plain = 1;
+  arg->x = x;
+}
+
+/* reads operand k (a number, Var or dual) into arg; raises for anything else */
+static void getarg (lua_State *L, int k, Arg *arg) {
+  setarg(arg, NULL, 0.0);
   if (lua_type(L, k) == LUA_TNUMBER) arg->x = lua_tonumber(L, k);
   else if ((arg->v = tovar(L, k)) == NULL) {
     Operand o;
@@ -537,17 +540,13 @@ static int var_op (lua_State *L) {
   int two = (cr_ops[op].arity == 2);
   int t1 = lua_type(L, 1), t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
   if (t1 == LUA_TUSERDATA || t2 == LUA_TUSERDATA) {
-    Arg a[2];
-    int i;
-    a[0].v = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
-    a[1].v = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
-    if ((a[0].v || t1 == LUA_TNUMBER) && (a[1].v || t2 == LUA_TNUMBER)) {
+    Var *v1 = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
+    Var *v2 = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
+    if ((v1 || t1 == LUA_TNUMBER) && (v2 || t2 == LUA_TNUMBER)) {
+      Arg a[2];
       lua_settop(L, two ? 2 : 1);  /* extra arguments are ignored, as math's functions ignore them */
-      for (i = 0; i < 2; i++) {
-        a[i].node = -1;
-        a[i].plain = 1;
-        a[i].x = (a[i].v == NULL && i < 1 + two) ? lua_tonumber(L, i + 1) : 0.0;
-      }
+      setarg(&a[0], v1, v1 ? 0.0 : lua_tonumber(L, 1));
+      setarg(&a[1], v2, (v2 || !two) ? 0.0 : lua_tonumber(L, 2));
       return recordargs(L, op, two, a);
     }
   }
