@@ -337,11 +337,24 @@ static int getvar (lua_State *L, int node, int idx, const char *fname) {
 }
 
 /* diff(e [, x [, n]]) */
+#define DIFF_MAXNODES (1 << 23)  /* a pool this large after a step: the derivatives blew up */
+
+/* one more derivative, replacing the previous one on top of the stack (one slot per call) */
+static int nextdiff (lua_State *L, Pool *P, int node, int var) {
+  int d = cr_expr_diff(P->E, node, var, P->level, 1);
+  lexpr_push(L, d);  /* raises on CR_NONE (no memory) */
+  lua_replace(L, -2);
+  cr_expr_maybe_collect(P->E);  /* every node still needed is anchored on the stack */
+  if (cr_expr_live(P->E) > DIFF_MAXNODES && cr_expr_collect(P->E) > DIFF_MAXNODES)
+    luaL_error(L, "diff: the derivatives grew past %d expression nodes", DIFF_MAXNODES);
+  return d;
+}
+
 static int expr_diff (lua_State *L) {
   Pool *P = getpool(L);
   Expr *e;
-  int var, node;
-  lua_Integer n = 1, i;
+  int var, node, chk;
+  lua_Integer n = 1, i, done, lam = 0, power = 1;
   cr_expr_maybe_collect(P->E);
   e = checkexpr(L, 1);
   var = getvar(L, e->node, 2, "diff");
@@ -353,12 +366,28 @@ static int expr_diff (lua_State *L) {
                         lua_type(L, 3) == LUA_TNUMBER ? lua_tostring(L, 3) : ldual_typename(L, 3));
   }
   luaL_argcheck(L, lua_gettop(L) <= 3, 4, "no more than 3 arguments expected");
-  node = e->node;
-  for (i = 0; i < n && node != CR_NONE; i++) {
-    lexpr_push(L, node);  /* keep each step alive while the next is built */
-    node = cr_expr_diff(P->E, node, var, P->level, 1);
-  }
+  /* derivatives of x^3 end in 0, 0, ... and those of sin cycle; hash-consing makes a repeat
+     the same node, so Brent's cycle detection skips whole periods of any order */
+  node = chk = e->node;
+  lexpr_push(L, chk);   /* the checkpoint, anchored below the current step */
   lexpr_push(L, node);
+  for (done = 0; done < n; ) {
+    node = nextdiff(L, P, node, var);
+    done++;
+    lam++;
+    if (node == chk) {
+      lua_Integer rest = (n - done) % lam;
+      for (i = 0; i < rest; i++) node = nextdiff(L, P, node, var);
+      break;
+    }
+    if (lam == power) {
+      chk = node;
+      lua_pushvalue(L, -1);
+      lua_replace(L, -3);
+      power *= 2;
+      lam = 0;
+    }
+  }
   return 1;
 }
 

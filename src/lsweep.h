@@ -6,17 +6,18 @@
 #include "cr_tape.h"
 #include "cr_dual.h"
 
-/* key in a tape's store: the set of tags extracted on that tape (inner derivatives) */
+/*
+** Key in a tape's store: the tags extracted on that tape (inner derivatives), as a table
+** tag -> true, or -> the first node whose value holds the tag once a sweep has looked.
+*/
 #define LSWEEP_K_INNER (-3)
 
-#define LSWEEP_MAXINNER 1024  /* derivatives taken inside one gradient; past it, a clear error */
-
+/* The inner tags of one tape, as a stack index of that table (0: none were taken). */
 typedef struct lsweep_inner {
-  int n;
-  cr_tag tag[LSWEEP_MAXINNER];
+  int tab;
 } lsweep_inner;
 
-/* Reads the inner tags from the store table at sidx. */
+/* Pushes the inner tags of the store table at sidx (nil when none) and points in at them. */
 void lsweep_getinner (lua_State *L, int sidx, lsweep_inner *in);
 
 /*

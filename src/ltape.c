@@ -671,7 +671,7 @@ static int sweep (lua_State *L, const Var *v) {
 /* loss:backward(): accumulates d loss / d p into p.grad for every param p used */
 static int var_backward (lua_State *L) {
   Var *v = tovar(L, 1);
-  int generic, at = 0, n, k;
+  int generic, at = 0, n, k, st;
   lsweep_inner in;
   if (v == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
   luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
@@ -683,9 +683,10 @@ static int var_backward (lua_State *L) {
   generic = sweep(L, v);
   if (generic) at = lua_gettop(L);
   getstore(L, v->tape, 1);
-  lsweep_getinner(L, lua_gettop(L), &in);
-  if (lua_rawgeti(L, -1, K_LEAVES) == LUA_TTABLE) {
-    lua_rawgeti(L, -2, K_LEAFNODE);
+  st = lua_gettop(L);
+  lsweep_getinner(L, st, &in);
+  if (lua_rawgeti(L, st, K_LEAVES) == LUA_TTABLE) {
+    lua_rawgeti(L, st, K_LEAFNODE);
     n = (int)luaL_len(L, -2);
     for (k = 1; k <= n; k++) {
       Var *p;
@@ -821,18 +822,13 @@ static int l_zero_grad (lua_State *L) {
   return 0;
 }
 
-static int finishnograd (lua_State *L, int status, lua_KContext ctx) {
-  (void)ctx;
-  getstate(L)->nograd--;
-  if (status != LUA_OK && status != LUA_YIELD) return lua_error(L);
-  return lua_gettop(L);
-}
-
-/* no_grad(fn, ...): runs fn(...) with Var operations computing values only */
-static int l_no_grad (lua_State *L) {
-  luaL_checktype(L, 1, LUA_TFUNCTION);
-  getstate(L)->nograd++;
-  return finishnograd(L, lua_pcallk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, 0, finishnograd), 0);
+/* nograd(on): whether Var operations compute values only; returns the old setting */
+static int l_nograd (lua_State *L) {
+  State *S = getstate(L);
+  int old = S->nograd;
+  S->nograd = lua_toboolean(L, 1);
+  lua_pushboolean(L, old);
+  return 1;
 }
 
 static int l_tapelimit (lua_State *L) {
@@ -956,7 +952,6 @@ static int l_tape_grad (lua_State *L) {
     at = lua_gettop(L);
     getstore(L, T, 1);
     lsweep_getinner(L, lua_gettop(L), &in);
-    lua_pop(L, 1);
   }
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -1034,7 +1029,7 @@ static const luaL_Reg funcs[] = {
   {"param", l_param},
   {"isvar", l_isvar},
   {"zero_grad", l_zero_grad},
-  {"no_grad", l_no_grad},
+  {"nograd", l_nograd},
   {"tapelimit", l_tapelimit},
   {"tapestats", l_tapestats},
   {"tape_new", l_tape_new},

@@ -9,7 +9,8 @@ local tape_new, tape_vars, tape_swap = core.tape_new, core.tape_vars, core.tape_
 local tape_grad, tape_release = core.tape_grad, core.tape_release
 local newtag, seed, coef = core.newtag, core.seed, core.coef
 
-local typename = require("chainrule.util").typename
+local util = require "chainrule.util"
+local typename, scoped = util.typename, util.scoped
 
 local M = {}
 
@@ -56,15 +57,13 @@ local function inputs (fname, first, ...)
   return xs, n + 1, true, 0
 end
 
--- runs f on fresh Vars of a new tape; the tape is current only during f
+-- runs f on fresh Vars of a new tape; the tape is current only while f runs (not while it yields)
 local function run (fname, f, xs, n, spread)
   local T = tape_new()
   local vars = tape_vars(T, xs)
-  local prev = tape_swap(T)
   local ok, r
-  if spread then ok, r = pcall(f, unpack(vars, 1, n))
-  else ok, r = pcall(f, vars) end
-  tape_swap(prev)
+  if spread then ok, r = scoped(tape_swap, T, f, unpack(vars, 1, n))
+  else ok, r = scoped(tape_swap, T, f, vars) end
   if not ok then
     tape_release(T)
     error(r, 0)
@@ -294,12 +293,17 @@ function M.param (v, ...)
   return core.param(v)
 end
 
+local function rethrow (ok, ...)
+  if not ok then error((...), 0) end
+  return ...
+end
+
 --- no_grad(fn, ...): runs fn(...) with Var operations computing values only.
 function M.no_grad (fn, ...)
   if type(fn) ~= "function" then
     argerror("no_grad", 1, "function expected, got " .. (fn == nil and "nil" or typename(fn)))
   end
-  return core.no_grad(fn, ...)
+  return rethrow(scoped(core.nograd, true, fn, ...))
 end
 
 --- tapelimit([n]): the most nodes one tape may hold; sets it when n is given.

@@ -1,13 +1,19 @@
 -- chainrule.symbolic: symbols, compositions, the chain-rule explainer and compiled functions
 local core = require "chainrule.core"
 local util = require "chainrule.util"
-local typename, callable = util.typename, util.callable
+local typename, callable, scoped = util.typename, util.callable, util.scoped
 
 local type, select, error, pcall, tostring = type, select, error, pcall, tostring
 local getmetatable, setmetatable, ipairs = getmetatable, setmetatable, ipairs
 local fmt, rep, concat = string.format, string.rep, table.concat
 
 local isexpr = core.isexpr
+
+-- the expression mode as one value for util.scoped: the level, plus 4 while compile traces
+local function exprmode (m)
+  local lv, tr = core.expr_mode(m % 4, m >= 4)
+  return lv + (tr and 4 or 0)
+end
 
 local function argerr (i, fname, msg)
   error(fmt("bad argument #%d to '%s' (%s)", i, fname, msg), 3)
@@ -142,6 +148,61 @@ return function (M)
     steps.derivs = ders
   end
 
+  -- the symbolic steps of explain, once every piece traced
+  local function describe (steps, k, names, ins, outs, exprs, derivs, syms, x0)
+    local lines, hname, form = steps.lines, steps.name, steps.form
+    local defs = {}
+    for i = k, 1, -1 do
+      defs[#defs + 1] = fmt("%s(%s) = %s", names[i], ins[i], tostring(exprs[i]))
+    end
+    lines[1] = fmt("%s(x) = %s  with  %s", hname, form, concat(defs, ",  "))
+    for i = k, 1, -1 do
+      lines[#lines + 1] = fmt("d%s/d%s = %s'(%s) = %s", outs[i], ins[i], names[i], ins[i],
+                              tostring(derivs[i]))
+    end
+    local chain, facs = {}, {}
+    for i = 1, k do
+      chain[i] = fmt("d%s/d%s", outs[i], ins[i])
+      facs[i] = factor(derivs[i])
+    end
+    lines[#lines + 1] = fmt("dy/dx = %s = %s", concat(chain, " * "), concat(facs, " * "))
+    -- substitute each variable by its expression in x, innermost first
+    local subs, cur = {}, syms[k]
+    for i = k, 1, -1 do
+      subs[i] = cur
+      cur = exprs[i]:subst(syms[i], cur)
+    end
+    local total = 1
+    for i = 1, k do total = total * derivs[i]:subst(syms[i], subs[i]) end
+    if type(total) == "number" then total = core.expr_const(total) end
+    local where = {}
+    for i = 1, k - 1 do where[i] = fmt("%s = %s", ins[i], tostring(subs[i])) end
+    local ts = tostring(total)
+    lines[#lines + 1] = "      = " .. ts .. rep(" ", math.max(2, 25 - #ts))
+                        .. "(" .. concat(where, ",  ") .. ")"
+    steps.derivative = total
+    steps.composite = cur
+    for i = 1, k do
+      steps.links[i] = {name = names[i], var = ins[i], out = outs[i], expr = exprs[i],
+                        deriv = derivs[i], subst = subs[i]}
+    end
+    if x0 ~= nil then
+      local vals, dv, v = {}, {}, x0
+      local parts, prod = {}, 1
+      for i = k, 1, -1 do
+        dv[i] = derivs[i]:eval{[ins[i]] = v}
+        v = exprs[i]:eval{[ins[i]] = v}
+        vals[i] = v
+        prod = prod * dv[i]
+      end
+      for i = k, 2, -1 do parts[#parts + 1] = fmt("%s = %s", ins[i - 1], num(vals[i])) end
+      for i = k, 1, -1 do parts[#parts + 1] = fmt("d%s/d%s = %s", outs[i], ins[i], num(dv[i])) end
+      parts[#parts + 1] = fmt("dy/dx = %s", num(prod))
+      lines[#lines + 1] = fmt("at x = %s:  %s", num(x0), concat(parts, ",  "))
+      steps.x0, steps.value, steps.dydx, steps.values, steps.derivs = x0, vals[1], prod, vals, dv
+    end
+  end
+
   --- explain(outer, inner [, x0] [, opts]) or explain(composition [, x0] [, opts])
   function M.explain (a, ...)
     local links, rest
@@ -176,75 +237,26 @@ return function (M)
     local steps = {lines = {}, name = hname, form = form, names = names, vars = ins, links = {}}
     local lines = steps.lines
 
-    -- trace every piece on its own variable, with full simplification
-    local oldlevel = core.expr_mode(2)
+    -- trace every piece on its own variable, with full simplification (only while tracing)
     local exprs, derivs, syms = {}, {}, {}
-    local okall, bad, why = true, nil, nil
-    for i = k, 1, -1 do
-      syms[i] = core.symbol(ins[i])
-      local e, err = trace(links[i], syms[i])
-      if not e then okall, bad, why = false, i, err; break end
-      exprs[i] = e
-      derivs[i] = M.diff(e, syms[i])
-    end
-    if not okall then
-      core.expr_mode(oldlevel)
+    local ok, bad, why = scoped(exprmode, 2, function ()
+      for i = k, 1, -1 do
+        syms[i] = core.symbol(ins[i])
+        local e, err = trace(links[i], syms[i])
+        if not e then return i, err end
+        exprs[i] = e
+        derivs[i] = M.diff(e, syms[i])
+      end
+    end)
+    if not ok then error(bad, 0) end
+    if bad then
       why = why:match("branches on its input") and "it branches on its input"
             or why:match("compare a symbolic") and "it branches on its input"
             or why:gsub("^[^:]*:%d+: ", "")
       numeric(steps, links, names, ins, outs, x0, why, bad)
     else
-      local defs = {}
-      for i = k, 1, -1 do
-        defs[#defs + 1] = fmt("%s(%s) = %s", names[i], ins[i], tostring(exprs[i]))
-      end
-      lines[1] = fmt("%s(x) = %s  with  %s", hname, form, concat(defs, ",  "))
-      for i = k, 1, -1 do
-        lines[#lines + 1] = fmt("d%s/d%s = %s'(%s) = %s", outs[i], ins[i], names[i], ins[i],
-                                tostring(derivs[i]))
-      end
-      local chain, facs = {}, {}
-      for i = 1, k do
-        chain[i] = fmt("d%s/d%s", outs[i], ins[i])
-        facs[i] = factor(derivs[i])
-      end
-      lines[#lines + 1] = fmt("dy/dx = %s = %s", concat(chain, " * "), concat(facs, " * "))
-      -- substitute each variable by its expression in x, innermost first
-      local subs, cur = {}, syms[k]
-      for i = k, 1, -1 do
-        subs[i] = cur
-        cur = exprs[i]:subst(syms[i], cur)
-      end
-      local total = 1
-      for i = 1, k do total = total * derivs[i]:subst(syms[i], subs[i]) end
-      if type(total) == "number" then total = core.expr_const(total) end
-      local where = {}
-      for i = 1, k - 1 do where[i] = fmt("%s = %s", ins[i], tostring(subs[i])) end
-      local ts = tostring(total)
-      lines[#lines + 1] = "      = " .. ts .. rep(" ", math.max(2, 25 - #ts))
-                          .. "(" .. concat(where, ",  ") .. ")"
-      steps.derivative = total
-      steps.composite = cur
-      for i = 1, k do
-        steps.links[i] = {name = names[i], var = ins[i], out = outs[i], expr = exprs[i],
-                          deriv = derivs[i], subst = subs[i]}
-      end
-      if x0 ~= nil then
-        local vals, dv, v = {}, {}, x0
-        local parts, prod = {}, 1
-        for i = k, 1, -1 do
-          dv[i] = derivs[i]:eval{[ins[i]] = v}
-          v = exprs[i]:eval{[ins[i]] = v}
-          vals[i] = v
-          prod = prod * dv[i]
-        end
-        for i = k, 2, -1 do parts[#parts + 1] = fmt("%s = %s", ins[i - 1], num(vals[i])) end
-        for i = k, 1, -1 do parts[#parts + 1] = fmt("d%s/d%s = %s", outs[i], ins[i], num(dv[i])) end
-        parts[#parts + 1] = fmt("dy/dx = %s", num(prod))
-        lines[#lines + 1] = fmt("at x = %s:  %s", num(x0), concat(parts, ",  "))
-        steps.x0, steps.value, steps.dydx, steps.values, steps.derivs = x0, vals[1], prod, vals, dv
-      end
-      core.expr_mode(oldlevel)
+      ok, why = scoped(exprmode, 2, describe, steps, k, names, ins, outs, exprs, derivs, syms, x0)
+      if not ok then error(why, 0) end
     end
     steps.text = concat(lines, "\n") .. "\n"
     if not opts.quiet then (opts.out or io.output()):write(steps.text) end  -- as io.write does
@@ -300,9 +312,7 @@ return function (M)
             .. tostring(order) .. ")", 2)
     end
     local x = core.symbol("x")
-    local lv, tr = core.expr_mode(0, true)
-    local ok, y = pcall(f, x)
-    core.expr_mode(lv, tr)
+    local ok, y = scoped(exprmode, 4, f, x)  -- no simplification, branches detected
     if ok and type(y) == "number" then y = core.expr_const(y)
     elseif ok and not isexpr(y) then
       ok, y = false, "compile: function returned a " .. typename(y) .. ", expected a number"

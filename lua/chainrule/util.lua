@@ -1,5 +1,9 @@
--- chainrule.util: small checks the Lua modules share for their error messages
+-- chainrule.util: small checks the Lua modules share, and modes scoped to one call
 local type, getmetatable = type, getmetatable
+local create, resume, yield, status = coroutine.create, coroutine.resume, coroutine.yield,
+  coroutine.status
+local isyieldable = coroutine.isyieldable
+local pack, unpack = table.pack, table.unpack
 
 local M = {}
 
@@ -14,6 +18,31 @@ function M.callable (f)
   if type(f) == "function" then return true end
   local mt = getmetatable(f)
   return type(mt) == "table" and mt.__call ~= nil
+end
+
+-- the rest of scoped's run, after each resume: f failed, returned, or yielded
+local function settle (co, set, mode, old, ok, ...)
+  set(old)
+  if not ok or status(co) == "dead" then return ok, ... end
+  if not isyieldable() then return false, "attempt to yield from outside a coroutine" end
+  -- pass the yield out with the mode off, and take the resume back in with it on
+  local back = pack(yield(...))
+  old = set(mode)
+  return settle(co, set, mode, old, resume(co, unpack(back, 1, back.n)))
+end
+
+--- scoped(set, mode, f, ...): as pcall(f, ...), with the mode set only while f itself runs.
+-- set(m) installs mode m and returns the one it replaced.  f runs in a coroutine of its own,
+-- so when f yields the mode is put back before the yield leaves, and set again on resume: a
+-- call abandoned while suspended, or failing, leaves no mode behind.
+function M.scoped (set, mode, f, ...)
+  if type(f) ~= "function" then
+    local g = f
+    f = function (...) return g(...) end
+  end
+  local co = create(f)
+  local old = set(mode)
+  return settle(co, set, mode, old, resume(co, ...))
 end
 
 return M
