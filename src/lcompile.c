@@ -13,12 +13,14 @@
 #define CR_COMPILED_TNAME "chainrule.Compiled"
 
 typedef struct Compiled {
+  unsigned magic;  /* COMPILED_MAGIC: the metatable alone can be put on any userdata */
   cr_prog *T;
   int order;   /* derivatives computed besides the value */
   int fast;
 } Compiled;
 
 #define MAXORDER 8
+#define COMPILED_MAGIC 0xC4A9C0DEu
 
 /* ---- chainrule.Array: a flat block of doubles, so batches skip Lua tables ---- */
 
@@ -36,8 +38,18 @@ static Array *newarray (lua_State *L, size_t n) {
   return a;
 }
 
+/* an Array, sized as its count says (a forged block with the metatable is refused) */
 static Array *toarray (lua_State *L, int idx) {
-  return (Array *)luaL_testudata(L, idx, CR_ARRAY_TNAME);
+  Array *a = (Array *)luaL_testudata(L, idx, CR_ARRAY_TNAME);
+  size_t len = a ? lua_rawlen(L, idx) : 0;
+  if (a == NULL || len < sizeof(Array)) return NULL;
+  return (len == sizeof(Array) + (a->n ? a->n - 1 : 0) * sizeof(double)) ? a : NULL;
+}
+
+static Array *checkarray (lua_State *L, int idx) {
+  Array *a = toarray(L, idx);
+  if (a == NULL) luaL_typeerror(L, idx, CR_ARRAY_TNAME);
+  return a;
 }
 
 /* core.array(n) makes n zeros; core.array{...} copies a table of numbers */
@@ -69,7 +81,7 @@ static int l_array (lua_State *L) {
 }
 
 static int arr_index (lua_State *L) {
-  Array *a = (Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME);
+  Array *a = checkarray(L, 1);
   int isint;
   lua_Integer i = lua_tointegerx(L, 2, &isint);
   if (isint) {
@@ -83,7 +95,7 @@ static int arr_index (lua_State *L) {
 }
 
 static int arr_newindex (lua_State *L) {
-  Array *a = (Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME);
+  Array *a = checkarray(L, 1);
   int isint;
   lua_Integer i = lua_tointegerx(L, 2, &isint);
   if (!isint || i < 1 || (size_t)i > a->n)
@@ -93,12 +105,12 @@ static int arr_newindex (lua_State *L) {
 }
 
 static int arr_len (lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)((Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME))->n);
+  lua_pushinteger(L, (lua_Integer)(checkarray(L, 1))->n);
   return 1;
 }
 
 static int arr_totable (lua_State *L) {
-  Array *a = (Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME);
+  Array *a = checkarray(L, 1);
   size_t i;
   lua_createtable(L, (int)a->n, 0);
   for (i = 0; i < a->n; i++) {
@@ -109,12 +121,20 @@ static int arr_totable (lua_State *L) {
 }
 
 static int arr_tostring (lua_State *L) {
-  lua_pushfstring(L, CR_ARRAY_TNAME " of %d", (int)((Array *)luaL_checkudata(L, 1, CR_ARRAY_TNAME))->n);
+  lua_pushfstring(L, CR_ARRAY_TNAME " of %d", (int)(checkarray(L, 1))->n);
   return 1;
 }
 
+static Compiled *tocomp (lua_State *L, int idx) {
+  Compiled *C = (Compiled *)luaL_testudata(L, idx, CR_COMPILED_TNAME);
+  if (C && (lua_rawlen(L, idx) != sizeof(Compiled) || C->magic != COMPILED_MAGIC)) C = NULL;
+  return C;
+}
+
 static Compiled *checkcomp (lua_State *L, int idx) {
-  return (Compiled *)luaL_checkudata(L, idx, CR_COMPILED_TNAME);
+  Compiled *C = tocomp(L, idx);
+  if (C == NULL) luaL_typeerror(L, idx, CR_COMPILED_TNAME);
+  return C;
 }
 
 /* core.prog(y, x, order, fast): y an Expr or number of the symbol x */
@@ -137,6 +157,7 @@ static int l_tape (lua_State *L) {
     lexpr_push(L, outs[i]);
   }
   C = (Compiled *)lua_newuserdatauv(L, sizeof(Compiled), 1);
+  C->magic = COMPILED_MAGIC;
   C->T = NULL;
   C->order = (int)order;
   C->fast = fast;
@@ -152,14 +173,15 @@ static int l_tape (lua_State *L) {
 }
 
 const cr_prog *lcompile_prog (lua_State *L, int idx, int *order) {
-  Compiled *C = (Compiled *)luaL_testudata(L, idx, CR_COMPILED_TNAME);
+  Compiled *C = tocomp(L, idx);
   if (C == NULL || C->T == NULL) return NULL;
   if (order) *order = C->order;
   return C->T;
 }
 
 static int comp_gc (lua_State *L) {
-  Compiled *C = checkcomp(L, 1);
+  Compiled *C = tocomp(L, 1);  /* a direct call with anything else does nothing */
+  if (C == NULL) return 0;
   cr_prog_free(C->T);
   C->T = NULL;
   return 0;

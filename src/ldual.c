@@ -74,7 +74,7 @@ int ldual_getx (lua_State *L, int idx, int mtidx, Operand *o) {
   if (t == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
     int same = lua_rawequal(L, -1, mtidx);
     lua_pop(L, 1);
-    if (same) {
+    if (same && ldual_sized(L, idx)) {
       Dual *d = (Dual *)lua_touserdata(L, idx);
       o->m = d->m;
       o->c = d->c;
@@ -85,6 +85,16 @@ int ldual_getx (lua_State *L, int idx, int mtidx, Operand *o) {
   else if (t == LUA_TSTRING && lua_isnumber(L, idx))  /* Lua coerces numeric strings */
     goto number;
   return 0;
+}
+
+/* the block at idx has exactly a dual's size for its tag count: a metatable alone can be
+   put on any userdata with debug.setmetatable */
+int ldual_sized (lua_State *L, int idx) {
+  size_t len = lua_rawlen(L, idx);
+  const Dual *d = (const Dual *)lua_touserdata(L, idx);
+  return len >= sizeof(Dual) && d->m >= 0 && d->m <= CR_MAXTAGS
+         && len == sizeof(Dual) + ((size_t)1 << d->m) * sizeof(double)
+                   + (size_t)d->m * sizeof(cr_tag);
 }
 
 int ldual_get (lua_State *L, int idx, Operand *o) {
@@ -382,7 +392,7 @@ static int l_deriv (lua_State *L) { pushpart(L, 1, 1); return 1; }
 static int l_isdual (lua_State *L) {
   int r = 0;
   if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-    r = lua_rawequal(L, -1, MT_IDX);
+    r = lua_rawequal(L, -1, MT_IDX) && ldual_sized(L, 1);
     lua_pop(L, 1);
   }
   lua_pushboolean(L, r);

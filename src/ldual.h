@@ -30,6 +30,9 @@ typedef struct Operand {
 #define LDUAL_MT lua_upvalueindex(1)
 #define LDUAL_STATE lua_upvalueindex(2)
 
+/* The userdata at idx (with the Dual metatable) has a dual's size: 1, or 0 for a forgery. */
+int ldual_sized (lua_State *L, int idx);
+
 /* Reads stack slot idx as a number or dual; returns 0 for anything else. */
 int ldual_get (lua_State *L, int idx, Operand *o);
 int ldual_getx (lua_State *L, int idx, int mtidx, Operand *o);

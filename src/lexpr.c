@@ -41,7 +41,8 @@ static Expr *toexpr (lua_State *L, int idx) {
   Expr *e = NULL;
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &EXPRMT_KEY);
-    if (lua_rawequal(L, -1, -2)) e = (Expr *)lua_touserdata(L, idx);
+    if (lua_rawequal(L, -1, -2) && lua_rawlen(L, idx) == sizeof(Expr))  /* no forged block */
+      e = (Expr *)lua_touserdata(L, idx);
     lua_pop(L, 2);
   }
   return (e && e->node != CR_NONE) ? e : NULL;  /* NONE: finalized by a direct __gc call */

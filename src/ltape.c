@@ -35,6 +35,7 @@ typedef struct Tape {
 ** Var; a gradient call's tape comes from the pool.
 */
 typedef struct Handle {
+  unsigned magic;             /* HANDLE_MAGIC, set only here: tells a handle from a forgery */
   Tape *T;                    /* NULL once released */
   unsigned long long serial;
   Tape own;                   /* the tape itself, when held */
@@ -48,16 +49,24 @@ typedef struct Handle {
 ** their tape's handle in user value 1.
 */
 typedef struct Var {
+  unsigned short magic;       /* VAR_MAGIC, first in the block: no user data can stand there */
+  unsigned short plain;       /* the value is a double, in x (always, for a param) */
+  int idx;                    /* node index; for a param, its node on tape 'serial' */
   Tape *tape;
   unsigned long long serial;  /* node: its tape's serial; param: the tape it last joined */
-  int idx;                    /* node index; for a param, its node on tape 'serial' */
-  int plain;                  /* the value is a double, in x (always, for a param) */
   double x;                   /* the value (a copy of the tape's, read without touching it) */
   double grad;                /* params only */
 } Var;
 
 /* a node Var stops before the param-only field: less for the collector per operation */
 #define NODE_SIZE offsetof(Var, grad)
+
+/*
+** debug.setmetatable can give any userdata the Var or Tape metatable: a block counts
+** only with the right size and magic number, which only the constructors here write.
+*/
+#define VAR_MAGIC    0xC4A9u
+#define HANDLE_MAGIC 0xC4A9D0E1u
 
 /*
 ** Per-state settings.  User values: 1 the current tape's handle (weakly),
@@ -92,7 +101,11 @@ static Var *tovar (lua_State *L, int idx) {
   Var *v = NULL;
   if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, VARMT)) v = (Var *)lua_touserdata(L, idx);
+    if (lua_rawequal(L, -1, VARMT)) {
+      size_t len = lua_rawlen(L, idx);
+      v = (Var *)lua_touserdata(L, idx);
+      if ((len != NODE_SIZE && len != sizeof(Var)) || v->magic != VAR_MAGIC) v = NULL;
+    }
     lua_pop(L, 1);
   }
   return v;
@@ -102,7 +115,10 @@ static Handle *tohandle (lua_State *L, int idx) {
   Handle *h = NULL;
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, TAPEMT)) h = (Handle *)lua_touserdata(L, idx);
+    if (lua_rawequal(L, -1, TAPEMT)) {
+      h = (Handle *)lua_touserdata(L, idx);
+      if (lua_rawlen(L, idx) != sizeof(Handle) || h->magic != HANDLE_MAGIC) h = NULL;
+    }
     lua_pop(L, 1);
   }
   return h;
@@ -113,7 +129,10 @@ static Tape *handletape (const Handle *h) {
   return (h != NULL && h->T != NULL && h->T->serial == h->serial) ? h->T : NULL;
 }
 
+static void dropcurrent (lua_State *L, const Tape *T);
+
 static int tapefail (lua_State *L, long e, const Tape *T) {
+  dropcurrent(L, T);  /* the object API's next operation starts a fresh tape */
   if (e == -CR_TAPE_EFULL)
     return luaL_error(L, "tape size limit of %I nodes reached (raise it with cr.tapelimit)",
                       (LUAI_UACINT)T->t.limit);
@@ -158,6 +177,7 @@ static Tape *newtape (lua_State *L, int held) {
   Tape *T;
   /* the handle first: allocating may run finalizers, which return tapes to the pool */
   Handle *h = (Handle *)lua_newuserdatauv(L, sizeof(Handle), 0);
+  h->magic = HANDLE_MAGIC;
   h->T = NULL;
   h->serial = 0;
   lua_pushvalue(L, TAPEMT);
@@ -235,6 +255,17 @@ static void setcurrent (lua_State *L, int idx) {
   lua_pop(L, 1);
 }
 
+/* a full (or failed) object API tape stops being current; its Vars stay valid */
+static void dropcurrent (lua_State *L, const Tape *T) {
+  getcurrent(L);
+  if (T->held && handletape(tohandle(L, -1)) == T) {
+    lua_pushnil(L);
+    setcurrent(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
 /* pushes the current tape's handle, making an object API tape if there is none */
 static Tape *current (lua_State *L) {
   Tape *T;
@@ -261,10 +292,11 @@ static void pushnode (lua_State *L, Tape *T, long idx, int hidx, unsigned long l
   plain = (T->t.node[idx].kind == CR_NODE_PLAIN);  /* read first: allocating may end T */
   x = T->t.val[idx];
   v = (Var *)lua_newuserdatauv(L, NODE_SIZE, held);
+  v->magic = VAR_MAGIC;
   v->tape = T;
   v->serial = serial;
   v->idx = (int)idx;
-  v->plain = plain;
+  v->plain = (unsigned short)plain;
   v->x = x;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
@@ -789,6 +821,7 @@ static int l_param (lua_State *L) {
   double x = luaL_checknumber(L, 1);
   luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
   v = (Var *)lua_newuserdatauv(L, sizeof(Var), 0);
+  v->magic = VAR_MAGIC;
   v->tape = NULL;
   v->idx = -1;
   v->serial = 0;
