@@ -22,13 +22,14 @@ build = {
     ["chainrule.core"] = {
       sources = {
         "src/cr_ops.c", "src/cr_dual.c", "src/cr_tape.c",
-        "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c", "src/lsweep.c",
+        "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c", "src/lsweep.c", "src/lgraph.c",
         "src/cr_expr.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
       },
       libraries = {"m"},
       incdirs = {"src"},
     },
     ["chainrule"] = "lua/chainrule/init.lua",
+    ["chainrule.graph"] = "lua/chainrule/graph.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
     -- the viewer's Lua side; chainrule.plotview (SDL) and chainplot are built by make install
     ["chainrule.plot"] = "lua/chainrule/plot.lua",

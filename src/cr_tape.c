@@ -13,9 +13,12 @@ void cr_tape_free (cr_tape *T) {
   free(T->node);
   free(T->val);
   free(T->adj);
+  free(T->trace);
   T->node = NULL;
   T->val = T->adj = NULL;
-  T->n = T->cap = T->adjcap = T->ngeneric = 0;
+  T->trace = NULL;
+  T->n = T->cap = T->adjcap = T->ngeneric = T->tracecap = 0;
+  T->traced = 0;
 }
 
 void cr_tape_take (cr_tape *dst, cr_tape *src) {
@@ -25,9 +28,16 @@ void cr_tape_take (cr_tape *dst, cr_tape *src) {
   dst->limit = limit;
   dst->n = 0;
   dst->ngeneric = 0;
+  dst->traced = 0;  /* the trace array's memory moves along, unused until asked for */
   src->node = NULL;
   src->val = src->adj = NULL;
-  src->n = src->cap = src->adjcap = src->ngeneric = 0;
+  src->trace = NULL;
+  src->n = src->cap = src->adjcap = src->ngeneric = src->tracecap = 0;
+  src->traced = 0;
+}
+
+void cr_tape_trace (cr_tape *T) {
+  T->traced = 1;
 }
 
 static int grow (cr_tape *T) {
@@ -59,6 +69,16 @@ long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v) {
   nd->kind = CR_NODE_PLAIN;
   nd->slot = 0;
   T->val[T->n] = v;
+  if (T->traced) {
+    if (T->tracecap < T->cap) {
+      cr_trace *nt = (cr_trace *)realloc(T->trace, T->cap * sizeof *nt);
+      if (nt == NULL) return -CR_TAPE_ENOMEM;
+      T->trace = nt;
+      T->tracecap = T->cap;
+    }
+    T->trace[T->n].op = -1;
+    T->trace[T->n].ka = T->trace[T->n].kb = 0.0;
+  }
   return (long)T->n++;
 }
 
@@ -66,7 +86,13 @@ long cr_tape_record (cr_tape *T, cr_opid op, int ia, double a, int ib, double b)
   double y = cr_op_value(op, a, b);
   double da = (ia >= 0) ? cr_op_partial(op, 0, a, b, y) : 0.0;
   double db = (ib >= 0) ? cr_op_partial(op, 1, a, b, y) : 0.0;
-  return cr_tape_push(T, ia, da, ib, db, y);
+  long r = cr_tape_push(T, ia, da, ib, db, y);
+  if (r >= 0 && T->traced) {
+    T->trace[r].op = (int)op;
+    T->trace[r].ka = a;
+    T->trace[r].kb = b;
+  }
+  return r;
 }
 
 int cr_tape_backward (cr_tape *T, long from, double seed) {

@@ -15,6 +15,12 @@ typedef struct cr_node {
   double da, db;     /* local partials wrt a and b (plain nodes) */
 } cr_node;
 
+/* what a node applied, kept only on a traced tape (for drawing its graph) */
+typedef struct cr_trace {
+  int op;            /* a cr_opid, or -1 for a leaf (input, param) or a binding's node */
+  double ka, kb;     /* the constant operands, where a or b is -1 */
+} cr_trace;
+
 typedef struct cr_tape {
   cr_node *node;
   double *val;       /* value of each node (the real part for generic nodes) */
@@ -22,6 +28,9 @@ typedef struct cr_tape {
   size_t n, cap, adjcap;
   size_t limit;      /* most nodes allowed */
   size_t ngeneric;   /* nodes that are not plain */
+  int traced;        /* keep trace[]: set by cr_tape_trace on an empty tape */
+  cr_trace *trace;
+  size_t tracecap;
 } cr_tape;
 
 #define CR_TAPE_EFULL  1   /* the size limit was reached */
@@ -35,6 +44,9 @@ void cr_tape_free (cr_tape *T);
 ** at their capacity, so a new tape can reuse a finished one's memory.
 */
 void cr_tape_take (cr_tape *dst, cr_tape *src);
+
+/* From now on the tape also keeps each node's op and constant operands (trace[i]). */
+void cr_tape_trace (cr_tape *T);
 
 /* Appends a node; returns its index, or -CR_TAPE_E* on failure. */
 long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v);

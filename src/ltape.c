@@ -897,10 +897,19 @@ static Tape *checktape (lua_State *L, int idx) {
   return T;
 }
 
-/* tape_new(): a tape for one gradient call */
+/* tape_new([traced]): a tape for one gradient call; a traced one keeps what each node applied */
 static int l_tape_new (lua_State *L) {
-  newtape(L, 0);
+  Tape *T = newtape(L, 0);
+  if (lua_toboolean(L, 1)) cr_tape_trace(&T->t);  /* cr.graph: keep each node's op */
   return 1;
+}
+
+cr_tape *ltape_graphof (lua_State *L, int yidx, int tidx, int *ynode) {
+  Tape *T = checktape(L, tidx);
+  Var *y = tovar(L, yidx);
+  if (y != NULL) checklive(L, y);
+  *ynode = (y != NULL && y->tape == T) ? y->idx : -1;
+  return &T->t;
 }
 
 /* tape_swap(T or nil): makes T the current tape, returns the previous one (a released T counts as none) */
@@ -1066,6 +1075,7 @@ static const luaL_Reg funcs[] = {
   {"tapelimit", l_tapelimit},
   {"tapestats", l_tapestats},
   {"tape_new", l_tape_new},
+  {"tape_graph", lgraph_tape},
   {"tape_swap", l_tape_swap},
   {"tape_release", l_tape_release},
   {"tape_vars", l_tape_vars},

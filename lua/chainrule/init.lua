@@ -62,11 +62,13 @@ M.math = require "chainrule.math"
 -- reverse mode: gradient, jacobian, hessian, hvp, check, and the param / Var object API
 do
   local reverse = require "chainrule.reverse"
-  for _, k in ipairs{"gradient", "jacobian", "hessian", "hvp", "check", "param",
+  for _, k in ipairs{"gradient", "graph", "jacobian", "hessian", "hvp", "check", "param",
                      "zero_grad", "no_grad", "tapelimit", "isvar"} do
     M[k] = reverse[k]
   end
 end
+
+M.dot = require "chainrule.graph".dot
 
 -- symbolic expressions, compositions, the explainer and compiled functions
 require("chainrule.symbolic")(M)

@@ -58,8 +58,8 @@ local function inputs (fname, first, ...)
 end
 
 -- runs f on fresh Vars of a new tape; the tape is current only while f runs (not while it yields)
-local function run (fname, f, xs, n, spread)
-  local T = tape_new()
+local function run (fname, f, xs, n, spread, traced)
+  local T = tape_new(traced)
   local vars = tape_vars(T, xs)
   local ok, r
   if spread then ok, r = scoped(tape_swap, T, f, unpack(vars, 1, n))
@@ -106,6 +106,66 @@ function M.gradient (f, ...)
   local g, v = grad_of(T, n, r)
   tape_release(T)
   return g, v
+end
+
+-- named inputs {w = 0.5, b = 0}: their keys in a fixed order, and the values in that order
+local function named (fname, t)
+  local keys = {}
+  for k in pairs(t) do
+    if type(k) ~= "string" then
+      argerror(fname, 2, ("array or table of named numbers expected, got a %s key"):format(type(k)))
+    end
+    keys[#keys + 1] = k
+  end
+  table.sort(keys)
+  local xs = {}
+  for i, k in ipairs(keys) do
+    if not isnum(t[k]) then
+      argerror(fname, 2, ("number expected for input '%s', got %s"):format(k, typename(t[k])))
+    end
+    xs[i] = t[k]
+  end
+  return keys, xs
+end
+
+--- graph(f, x) or graph(f, a, b, ...) or graph(f, {name = x, ...}): f's computational graph
+-- after one backward sweep: {nodes = {...}, inputs = {...}, output = k}, nodes in topological
+-- order, each {op, value, adjoint, args, partials, label}.
+function M.graph (f, ...)
+  checkfunc("graph", f)
+  if select("#", ...) == 0 then argerror("graph", 2, "number or table expected, got no value") end
+  local first = ...
+  local xs, n, spread, keys, call
+  if type(first) == "table" and getmetatable(first) == nil and first[1] == nil
+     and next(first) ~= nil then
+    if select("#", ...) > 1 then argerror("graph", 3, "no more than 2 arguments expected with a table") end
+    keys, xs = named("graph", first)
+    n, spread = #xs, false
+    call = function (vars)
+      local t = {}
+      for i, k in ipairs(keys) do t[k] = vars[i] end
+      return f(t)
+    end
+  else
+    local extra
+    xs, n, spread, extra = inputs("graph", ...)
+    if extra > 0 then argerror("graph", 3, "no more than 2 arguments expected with an array") end
+    call = f
+  end
+  local T, r = run("graph", call, xs, n, spread, true)
+  if not (isvar(r) or isnum(r)) then
+    tape_release(T)
+    checkresult("graph", r)
+  end
+  local ok, nodes, ins, out = pcall(core.tape_graph, r, T, n, keys)
+  tape_release(T)
+  if not ok then error(nodes, 2) end
+  if out == nil then  -- f gave a constant: the graph is that constant, beside the inputs
+    out = #nodes + 1
+    nodes[out] = {op = "const", value = core.value(r), adjoint = 1.0, args = {}, partials = {},
+                  label = tostring(core.value(r))}
+  end
+  return {nodes = nodes, inputs = ins, output = out}
 end
 
 local function checkarray (fname, x, i)
