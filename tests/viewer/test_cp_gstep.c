@@ -27,8 +27,8 @@ static int neuron (cp_gnode *nd) {
 
 int main (void) {
   cp_gnode nd[16];
-  double adj[16], z = 1, s = 1 / (1 + exp(-z)), d = s - 1, sum;
-  char known[16], buf[600];
+  double adj[64], z = 1, s = 1 / (1 + exp(-z)), d = s - 1, sum;
+  char known[64], buf[600];
   int n = neuron(nd), last, steps, i;
   steps = cp_gstep_count(nd, n, 8);
   CHECK(steps == 9, "every node of the neuron takes part: %d", steps);
