@@ -31,11 +31,21 @@ local function settle (co, set, mode, old, ok, ...)
   return settle(co, set, mode, old, resume(co, unpack(back, 1, back.n)))
 end
 
+local function restore (set, old, ...)
+  set(old)
+  return ...
+end
+
 --- scoped(set, mode, f, ...): as pcall(f, ...), with the mode set only while f itself runs.
 -- set(m) installs mode m and returns the one it replaced.  f runs in a coroutine of its own,
 -- so when f yields the mode is put back before the yield leaves, and set again on resume: a
--- call abandoned while suspended, or failing, leaves no mode behind.
+-- call abandoned while suspended, or failing, leaves no mode behind.  Outside any coroutine
+-- (the main thread) f cannot be suspended, and a plain pcall does.
 function M.scoped (set, mode, f, ...)
+  if not isyieldable() then  -- nothing can suspend f here (a yield fails): pcall is enough
+    local old = set(mode)
+    return restore(set, old, pcall(f, ...))
+  end
   if type(f) ~= "function" then
     local g = f
     f = function (...) return g(...) end
