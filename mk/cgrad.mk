@@ -4,3 +4,9 @@ BIND_SRC += src/lgrad.c
 
 # the batch loops run over blocks of unknown length: let gcc vectorize them at -O2 too
 $(BUILD)/obj/cr_grad.o: CFLAGS += -fvect-cost-model=dynamic
+
+# the hand-written MLP forward+backward the compiled gradient's benchmark compares with
+EXTRA_BENCH += $(BUILD)/bench/cgrad_hand
+$(BUILD)/bench/cgrad_hand: bench/cgrad_hand.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $< -o $@ -lm

@@ -134,6 +134,7 @@ static Opd partial (Builder *b, cr_opid op, int i, int sa, int sb, int sy) {
         Opd x = st[sp - 1 - two], y = two ? st[sp - 1] : zero;
         sp -= two;
         if (x.slot < 0 && y.slot < 0) st[sp - 1].k = cr_ops[in->op].f(x.k, y.k);
+        else if (in->op == CR_OP_pow && y.slot < 0 && y.k == 1) st[sp - 1] = x;  /* the table's a^1 is a */
         else {
           int xs = x.slot >= 0 ? x.slot : constslot(b, x.k);
           int ys = !two ? xs : y.slot >= 0 ? y.slot : constslot(b, y.k);
@@ -319,6 +320,7 @@ static void run1 (const GInst *in, size_t n, double *v) {
       case CR_OP_div: r = a / b; break;
       case CR_OP_neg: r = -a; break;
       case CR_POWI: r = powin(a, in->n); break;
+      case CR_OP_mulz: r = (a == 0 || b == 0) ? 0.0 : a * b; break;  /* as the table's mulz */
       default: r = in->f(a, in->unary ? 0.0 : b);
     }
     v[in->dst] = r;
