@@ -182,11 +182,27 @@ void cr_grad_free (cr_grad *G) {
 size_t cr_grad_ninst (const cr_grad *G) { return G->ninst; }
 size_t cr_grad_nedge (const cr_grad *G) { return G->nedge; }
 
+static int cmpint (const void *x, const void *y) {
+  int a = *(const int *)x, b = *(const int *)y;
+  return (a > b) - (a < b);
+}
+
+/* nodes made in the order f ran (no reused id): that order is the tape's, so sums match it */
+static int inorder (const cr_expr *E, const int *ord, long cnt) {
+  long i;
+  for (i = 0; i < cnt; i++) {
+    int n = ord[i];
+    if (cr_expr_kind(E, n) != CR_E_OP) continue;
+    if (cr_expr_arg(E, n, 0) >= n || cr_expr_arg(E, n, 1) >= n) return 0;
+  }
+  return 1;
+}
+
 int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat, int ndat,
                    int fast, size_t limit, cr_grad **out, int *bad, size_t *size) {
   Builder b;
   cr_grad *G = (cr_grad *)calloc(1, sizeof(cr_grad));
-  int *ord = NULL, *aidx = NULL, j, e = CR_GRAD_ENOMEM;
+  int *ord = NULL, *aidx = NULL, *pos = NULL, j, e = CR_GRAD_ENOMEM, maxid = 0;
   long cnt, i;
   size_t k;
   *out = NULL;
@@ -204,6 +220,11 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   if (!G->inslot || !G->inadj || !G->dslot) goto fail;
   cnt = cr_expr_topo(E, &root, 1, &ord);
   if (cnt < 0) goto fail;
+  if (inorder(E, ord, cnt)) qsort(ord, (size_t)cnt, sizeof(int), cmpint);
+  for (i = 0; i < cnt; i++) if (ord[i] > maxid) maxid = ord[i];
+  pos = (int *)malloc(((size_t)maxid + 1) * sizeof(int));
+  if (pos == NULL) goto fail;
+  for (i = 0; i < cnt; i++) pos[ord[i]] = (int)i;
   if ((size_t)cnt > limit) { b.size = (size_t)cnt; e = CR_GRAD_TOOBIG; goto fail; }
   /* slot s < cnt holds node ord[s]; partials and rule constants come after */
   for (i = 0; i < cnt; i++)
@@ -211,11 +232,11 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   aidx = (int *)malloc((size_t)cnt * sizeof(int) + 1);
   if (aidx == NULL) goto fail;
   for (j = 0; j < nin; j++) {
-    int p = cr_expr_pos_of(E, ins[j]);
+    int p = (ins[j] >= 0 && ins[j] <= maxid) ? pos[ins[j]] : -1;
     G->inslot[j] = (p >= 0 && p < cnt && ord[p] == ins[j]) ? p : -1;
   }
   for (j = 0; j < ndat; j++) {
-    int p = cr_expr_pos_of(E, dat[j]);
+    int p = (dat[j] >= 0 && dat[j] <= maxid) ? pos[dat[j]] : -1;
     G->dslot[j] = (p >= 0 && p < cnt && ord[p] == dat[j]) ? p : -1;
   }
   for (i = 0; i < cnt; i++) aidx[i] = -2;  /* -2 unknown variable, -1 constant in w */
@@ -238,8 +259,8 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
         }
         break;
       default: {
-        int op = cr_expr_op(E, n), a = cr_expr_pos_of(E, cr_expr_arg(E, n, 0));
-        int bb = cr_ops[op].arity == 2 ? cr_expr_pos_of(E, cr_expr_arg(E, n, 1)) : a;
+        int op = cr_expr_op(E, n), a = pos[cr_expr_arg(E, n, 0)];
+        int bb = cr_ops[op].arity == 2 ? pos[cr_expr_arg(E, n, 1)] : a;
         if (newinst(&b, op, (int)i, a, bb) == NULL) goto fail;
         aidx[i] = (aidx[a] >= 0 || aidx[bb] >= 0) ? 0 : -1;
       }
@@ -265,7 +286,7 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   }
   if (b.size > limit) { e = CR_GRAD_TOOBIG; goto fail; }
   for (j = 0; j < nin; j++) G->inadj[j] = G->inslot[j] >= 0 ? aidx[G->inslot[j]] : -1;
-  G->root = cr_expr_pos_of(E, root);
+  G->root = pos[root];
   G->rootadj = aidx[G->root];
   G->v = (double *)malloc((G->nslots + 1) * sizeof(double));
   G->adj = (double *)malloc((G->nadj + 1) * sizeof(double));
@@ -274,12 +295,14 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   if (size) *size = b.size;
   free(ord);
   free(aidx);
+  free(pos);
   *out = G;
   return CR_GRAD_OK;
 fail:
   if (size) *size = b.size;
   free(ord);
   free(aidx);
+  free(pos);
   cr_grad_free(G);
   return (b.nomem || e == CR_GRAD_ENOMEM) ? CR_GRAD_ENOMEM : e;
 }

@@ -110,11 +110,11 @@ static int argfail (lua_State *L, int arg, const char *fname, const char *msg) {
 }
 
 /* the array at idx of exactly n numbers into x[]; errors as cr.gradient words them */
-static void readarray (lua_State *L, int idx, int n, double *x, const char *fname) {
+static void readarray (lua_State *L, int idx, int top, int n, double *x, const char *fname) {
   int i, len;
-  if (lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
+  if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
     lua_pushfstring(L, "array of %d numbers expected, got %s", n,
-                    lua_isnone(L, idx) ? "no value" : ldual_typename(L, idx));
+                    idx > top ? "no value" : ldual_typename(L, idx));
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
   len = (int)lua_rawlen(L, idx);
@@ -133,13 +133,14 @@ static void readarray (lua_State *L, int idx, int n, double *x, const char *fnam
 }
 
 /* the rows at idx, checked once, as columns in a userdata left on the stack */
-static double *readrows (lua_State *L, int idx, int m, size_t *nrows, const char *fname) {
+static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
+                         const char *fname) {
   size_t n, r;
   double *cols;
   int j;
-  if (lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
+  if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
     lua_pushfstring(L, "array of rows expected, got %s",
-                    lua_isnone(L, idx) ? "no value" : ldual_typename(L, idx));
+                    idx > top ? "no value" : ldual_typename(L, idx));
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
   n = (size_t)lua_rawlen(L, idx);
@@ -179,10 +180,10 @@ static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const 
     lua_pushfstring(L, "no more than %d arguments expected", nargs);
     argfail(L, nargs + 1, fname, lua_tostring(L, -1));
   }
-  readarray(L, 2, g->n, x, fname);
+  readarray(L, 2, top, g->n, x, fname);
   if (g->ndata >= 0) {
     size_t nrows;
-    const double *cols = readrows(L, 3, g->ndata, &nrows, fname);
+    const double *cols = readrows(L, 3, top, g->ndata, &nrows, fname);
     e = cr_grad_batch(g->G, x, cols, nrows, grad, &val);
   }
   else e = cr_grad_eval(g->G, x, grad, &val);
@@ -255,6 +256,12 @@ static int grad_tostring (lua_State *L) {
   return 1;
 }
 
+/* core.gradtrace(on): node ids follow creation order while on (see cr_expr_append) */
+static int l_gradtrace (lua_State *L) {
+  lua_pushboolean(L, cr_expr_append(lexpr_pool(L), lua_toboolean(L, 1)));
+  return 1;
+}
+
 static int l_isgradprog (lua_State *L) {
   lua_pushboolean(L, luaL_testudata(L, 1, CR_GRADIENT_TNAME) != NULL);
   return 1;
@@ -279,6 +286,7 @@ static const luaL_Reg funcs[] = {
   {"gradsyms", l_gradsyms},
   {"gradprog", l_gradprog},
   {"isgradprog", l_isgradprog},
+  {"gradtrace", l_gradtrace},
   {NULL, NULL}
 };
 

@@ -69,8 +69,10 @@ return function (M, f, opts)
   local xs = core.gradsyms(n, "x")
   local ds = m and core.gradsyms(m, "d")
   local lv, tr = core.expr_mode(0, true)
+  local app = core.gradtrace(true)  -- node ids in the order f makes them: the tape's order
   local ok, y
   if ds then ok, y = pcall(f, xs, ds) else ok, y = pcall(f, xs) end
+  core.gradtrace(app)
   core.expr_mode(lv, tr)
   if ok and type(y) == "number" then y = core.expr_const(y)
   elseif ok and not core.isexpr(y) then
