@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   cr_expr_append(E, 1);
   nin = 1 + data[0] % MAXIN;
   for (i = 0; i < nin; i++) {
-    char name[8];
+    char name[16];
     snprintf(name, sizeof name, "x%d", i);
     x[i] = consts[(data[1] + 7 * i) % NCONST] + ((data[2] >> (2 * i)) & 3) * 0.375;
     node[i] = ins[i] = cr_expr_var(E, name);
