@@ -408,12 +408,20 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
 static void sweepblock (const GEdge *e, double *restrict t, const double *restrict g,
                         const double *restrict pv, size_t m) {
   size_t p;
+  /* adding 0 instead of skipping is the same: an adjoint is never -0 (memset gives +0, and
+     a sum of nonzero terms rounds to +0), so t + 0 is t, and the loops stay branch-free */
   if (pv != NULL) {
-    for (p = 0; p < m; p++) t[p] = (g[p] != 0 && pv[p] != 0) ? t[p] + pv[p] * g[p] : t[p];
+    for (p = 0; p < m; p++) {
+      double c = pv[p] * g[p];
+      t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
+    }
   }
   else {
     double k = e->k;
-    for (p = 0; p < m; p++) t[p] = (g[p] != 0) ? t[p] + k * g[p] : t[p];
+    for (p = 0; p < m; p++) {
+      double c = k * g[p];
+      t[p] += (g[p] != 0) ? c : 0.0;
+    }
   }
 }
 
