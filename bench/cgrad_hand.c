@@ -84,6 +84,20 @@ int main (void) {
     do { sink += lossgrad(w, (const double (*)[3])d, g); reps++; t = now() - t0; } while (t < 0.1);
     if (t / reps < best) best = t / reps;
   }
-  printf("hand %.9g %d %g\n", best, NP, sink > 0 ? g[0] : 0.0);
+  /* the baseline must be right: its gradient against central differences at a few params */
+  lossgrad(w, (const double (*)[3])d, g);
+  for (i = 0; i < NP; i += 41) {
+    static double tmp[NP];
+    double h = 1e-6, keep = w[i], fp, fm, num;
+    w[i] = keep + h; fp = lossgrad(w, (const double (*)[3])d, tmp);
+    w[i] = keep - h; fm = lossgrad(w, (const double (*)[3])d, tmp);
+    w[i] = keep;
+    num = (fp - fm) / (2 * h);
+    if (fabs(num - g[i]) > 1e-6 * (1 + fabs(num))) {
+      fprintf(stderr, "cgrad_hand: gradient %d is %.17g, central difference %.17g\n", i, g[i], num);
+      return 1;
+    }
+  }
+  printf("hand %.9g %d %g\n", best, NP, sink);
   return 0;
 }
