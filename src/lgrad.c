@@ -27,17 +27,33 @@ static Gradient *checkgrad (lua_State *L) {
   return g;
 }
 
-/* core.gradsyms(k, prefix): k fresh symbols prefix[1] .. prefix[k]; no user symbol has that name */
+/*
+** core.gradsyms(k, prefix): a new array of the symbols prefix[1] .. prefix[k] (no user symbol has
+** that name).  The symbols are kept in the upvalue, so a later compile does not look their names
+** up again (the pool finds a name by a linear search).
+*/
 static int l_gradsyms (lua_State *L) {
-  lua_Integer k = luaL_checkinteger(L, 1), i;
+  lua_Integer k = luaL_checkinteger(L, 1), i, have;
   const char *prefix = luaL_checkstring(L, 2);
   cr_expr *E = lexpr_pool(L);
   luaL_argcheck(L, k >= 0 && k <= INPUTS_MAX, 1, "count out of range");
-  lua_createtable(L, (int)k, 0);
-  for (i = 1; i <= k; i++) {
+  lua_settop(L, 2);
+  if (lua_getfield(L, lua_upvalueindex(1), prefix) != LUA_TTABLE) {  /* index 3: the cache */
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, lua_upvalueindex(1), prefix);
+  }
+  have = (lua_Integer)lua_rawlen(L, 3);
+  for (i = have + 1; i <= k; i++) {
     char name[48];
     snprintf(name, sizeof name, "%.16s[%d]", prefix, (int)i);
     lexpr_push(L, cr_expr_var(E, name));
+    lua_rawseti(L, 3, i);
+  }
+  lua_createtable(L, (int)k, 0);
+  for (i = 1; i <= k; i++) {
+    lua_rawgeti(L, 3, i);
     lua_rawseti(L, -2, i);
   }
   return 1;
@@ -283,7 +299,6 @@ static const luaL_Reg metameth[] = {
 };
 
 static const luaL_Reg funcs[] = {
-  {"gradsyms", l_gradsyms},
   {"gradprog", l_gradprog},
   {"isgradprog", l_isgradprog},
   {"gradtrace", l_gradtrace},
@@ -298,5 +313,8 @@ int lgrad_open (lua_State *L) {
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   luaL_setfuncs(L, funcs, 0);
+  lua_newtable(L);
+  lua_pushcclosure(L, l_gradsyms, 1);
+  lua_setfield(L, -2, "gradsyms");
   return 0;
 }
