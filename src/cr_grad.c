@@ -8,16 +8,15 @@
 #define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
 #define POWI_MAX 16
 
+/* 16 bytes an instruction, 12 an edge: the one-point loops stream them, so size is speed */
 typedef struct GInst {
-  int code, dst, a, b, n;
-  int unary;
-  double (*f) (double, double);   /* the op table's value function */
+  int dst, a, b;       /* b is a for unary ops */
+  short code, n;       /* n: the power of CR_POWI */
 } GInst;
 
-/* adj[src] += partial * adj[dst]; the partial is slot p, or the constant k when p < 0 */
+/* adj[src] += partial * adj[dst], the partial in value slot p (constants have slots too) */
 typedef struct GEdge {
   int dst, src, p;
-  double k;
 } GEdge;
 
 struct cr_grad {
@@ -92,17 +91,15 @@ static GInst *newinst (Builder *b, int code, int dst, int a, int bb) {
   GInst *in;
   if (!grow((void **)&G->inst, &b->capinst, G->ninst + 1, sizeof(GInst))) { b->nomem = 1; return NULL; }
   in = &G->inst[G->ninst++];
-  in->code = code;
+  in->code = (short)code;
   in->dst = dst;
   in->a = a;
-  in->unary = cr_ops[code].arity == 1;
-  in->b = in->unary ? a : bb;
+  in->b = cr_ops[code].arity == 1 ? a : bb;
   in->n = 0;
-  in->f = cr_ops[code].f;
   b->size++;
   if (b->fast && code == CR_OP_pow && G->isk[in->b]) {
     double e = G->kval[in->b];
-    if (e == floor(e) && fabs(e) <= POWI_MAX && e != 0) { in->code = CR_POWI; in->n = (int)e; }
+    if (e == floor(e) && fabs(e) <= POWI_MAX && e != 0) { in->code = CR_POWI; in->n = (short)e; }
   }
   return in;
 }
@@ -152,13 +149,14 @@ static Opd partial (Builder *b, cr_opid op, int i, int sa, int sb, int sy) {
 static void addedge (Builder *b, int dst, int src, Opd p) {
   cr_grad *G = b->G;
   GEdge *e;
-  if (p.slot < 0 && p.k == 0) return;  /* a partial that is 0 everywhere adds nothing */
+  int ps = p.slot;
+  if (ps < 0 && p.k == 0) return;  /* a partial that is 0 everywhere adds nothing */
+  if (ps < 0 && (ps = constslot(b, p.k)) < 0) return;
   if (!grow((void **)&G->edge, &b->capedge, G->nedge + 1, sizeof(GEdge))) { b->nomem = 1; return; }
   e = &G->edge[G->nedge++];
   e->dst = dst;
   e->src = src;
-  e->p = p.slot;
-  e->k = p.k;
+  e->p = ps;
   b->size++;
 }
 
@@ -344,7 +342,7 @@ static void run1 (const GInst *in, size_t n, double *v) {
       case CR_OP_neg: r = -a; break;
       case CR_POWI: r = powin(a, in->n); break;
       case CR_OP_mulz: r = (a == 0 || b == 0) ? 0.0 : a * b; break;  /* as the table's mulz */
-      default: r = in->f(a, in->unary ? 0.0 : b);
+      default: r = cr_ops[in->code].f(a, cr_ops[in->code].arity == 1 ? 0.0 : b);
     }
     v[in->dst] = r;
   }
@@ -364,7 +362,7 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
     for (; e < end; e++) {  /* the tape's loop: zero adjoints and zero partials add nothing */
       double g = adj[e->dst], p;
       if (g == 0) continue;
-      p = e->p >= 0 ? v[e->p] : e->k;
+      p = v[e->p];
       if (p != 0) adj[e->src] += p * g;
     }
   }
@@ -398,30 +396,21 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
       else LOOP(powin(a[p], in->n));
       break;
     default: {
-      double (*f) (double, double) = in->f;
-      if (in->unary) LOOP(f(a[p], 0.0));
+      double (*f) (double, double) = cr_ops[in->code].f;
+      if (cr_ops[in->code].arity == 1) LOOP(f(a[p], 0.0));
       else LOOP(f(a[p], b[p]));
     }
   }
 }
 
-static void sweepblock (const GEdge *e, double *restrict t, const double *restrict g,
+static void sweepblock (double *restrict t, const double *restrict g,
                         const double *restrict pv, size_t m) {
   size_t p;
   /* adding 0 instead of skipping is the same: an adjoint is never -0 (memset gives +0, and
      a sum of nonzero terms rounds to +0), so t + 0 is t, and the loops stay branch-free */
-  if (pv != NULL) {
-    for (p = 0; p < m; p++) {
-      double c = pv[p] * g[p];
-      t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
-    }
-  }
-  else {
-    double k = e->k;
-    for (p = 0; p < m; p++) {
-      double c = k * g[p];
-      t[p] += (g[p] != 0) ? c : 0.0;
-    }
+  for (p = 0; p < m; p++) {
+    double c = pv[p] * g[p];
+    t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
   }
 }
 
@@ -476,7 +465,7 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
     for (p = 0; p < m; p++) A[G->rootadj][p] = 1.0;
     for (i = 0; i < G->nedge; i++) {
       const GEdge *e = &G->edge[i];
-      sweepblock(e, A[e->src], A[e->dst], e->p >= 0 ? V[e->p] : NULL, m);
+      sweepblock(A[e->src], A[e->dst], V[e->p], m);
     }
     for (j = 0; j < G->nin; j++) {
       if (G->inadj[j] >= 0) {
