@@ -24,6 +24,7 @@ build = {
         "src/cr_ops.c", "src/cr_dual.c", "src/cr_tape.c",
         "src/ldual.c", "src/lderiv.c", "src/lcore.c", "src/ltape.c", "src/lsweep.c", "src/lgraph.c",
         "src/cr_expr.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
+        "src/cr_grad.c", "src/lgrad.c",
       },
       libraries = {"m"},
       incdirs = {"src"},
@@ -31,6 +32,7 @@ build = {
     ["chainrule"] = "lua/chainrule/init.lua",
     ["chainrule.graph"] = "lua/chainrule/graph.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
+    ["chainrule.cgrad"] = "lua/chainrule/cgrad.lua",
     -- the viewer's Lua side; chainrule.plotview (SDL) and chainplot are built by make install
     ["chainrule.plot"] = "lua/chainrule/plot.lua",
     ["chainrule.plotscript"] = "lua/chainrule/plotscript.lua",

@@ -201,6 +201,29 @@ local function run (p)
     end
   end
 
+  -- 6. a compiled gradient (exact mode) agrees with the tape's: same value bit for bit, the
+  -- same gradient up to the order in which shared subexpressions sum their adjoints
+  if cr.symbol and cr.gradient and not info.nested then
+    local wrapped = function (xs) return f(xs[1]) end
+    local okc, G = pcall(cr.compile, wrapped, {n = 1, exact = true})
+    local okt, gt, vt = pcall(cr.gradient, wrapped, {x0})
+    checks = checks + 1
+    if okc and okt then
+      local okg, gc, vc = pcall(G.gradient, G, {x0})
+      if not okg then return fail(p, body, "compiled gradient raised: " .. tostring(gc)) end
+      if not sameval(vc, cr.value(vt)) and not (vc == 0 and vt == 0) then
+        return fail(p, body, ("compiled gradient's value %.17g, tape's %.17g"):format(vc, vt))
+      end
+      local a, b = gc[1], cr.value(gt[1])
+      if fin(a) and fin(b) and fin(vc) and not info.extreme
+         and not (sameval(a, b) or math.abs(a - b) <= 1e-12 * math.max(1, math.abs(b))) then
+        return fail(p, body, ("compiled gradient %.17g, tape %.17g"):format(a, b))
+      end
+    elseif not okc and type(G) ~= "string" then
+      return fail(p, body, "compile {n = 1} raised a " .. type(G))
+    end
+  end
+
   -- 5. symbolic differentiation and exact compiled evaluation agree with the duals
   local function zeq (a, b) return sameval(a, b) or (a == 0 and b == 0) end  -- +0 == -0
   if cr.symbol and not info.nested then

@@ -96,11 +96,11 @@ static int intern (cr_expr *E, int kind, int op, int a, int b, double k) {
   unsigned h = hashnode(kind, op, a, b, k);
   int i = E->bucket[h & (E->nbucket - 1)];
   Node *x;
-  while (i != CR_NONE) {
+  while (i != CR_NONE && !(E->append && kind == CR_E_OP)) {  /* a trace keeps every op */
     if (samekey(&E->n[i], kind, op, a, b, k)) return i;
     i = E->n[i].hnext;
   }
-  if (E->freelist != CR_NONE) {
+  if (E->freelist != CR_NONE && !E->append) {
     i = E->freelist;
     E->freelist = E->n[i].hnext;
   }
@@ -157,6 +157,12 @@ int cr_expr_var (cr_expr *E, const char *name) {
     E->names[E->nnames++] = s;
   }
   return intern(E, CR_E_VAR, 0, id, CR_NONE, 0.0);
+}
+
+int cr_expr_append (cr_expr *E, int on) {
+  int old = E->append;
+  E->append = on;
+  return old;
 }
 
 int cr_expr_kind (const cr_expr *E, int n) { return E->n[n].kind; }

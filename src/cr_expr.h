@@ -32,6 +32,11 @@ int cr_expr_const (cr_expr *E, double k);
 int cr_expr_var (cr_expr *E, const char *name);
 int cr_expr_apply (cr_expr *E, cr_opid op, int a, int b, int level);
 
+/* With on set, every op applied makes a new node (no sharing) with a fresh id, so a trace
+   is the tape itself: its ids follow the order of operations and a compiled gradient sums
+   adjoints in the tape's order.  Returns the old setting. */
+int cr_expr_append (cr_expr *E, int on);
+
 /* what a node is */
 int cr_expr_kind (const cr_expr *E, int n);
 double cr_expr_value (const cr_expr *E, int n);     /* of a constant */

@@ -25,6 +25,7 @@ struct cr_expr {
   int nnames, capnames;
   unsigned epoch;
   int deriv;           /* building a derivative: a zero's sign may go, for shorter code */
+  int append;          /* tracing a gradient: ops are not shared, ids follow their order */
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include "lexpr.h"
 #include "lcompile.h"
 #include "ltape.h"
+#include "lgrad.h"
 
 #if defined(__GNUC__)
 #define CR_EXPORT __attribute__((visibility("default")))
@@ -32,6 +33,7 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   lexpr_open(L);
   lcompile_open(L);
   ltape_open(L);
+  lgrad_open(L);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &CORE_KEY);
   return 1;

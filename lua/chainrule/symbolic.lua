@@ -1,6 +1,7 @@
 -- chainrule.symbolic: symbols, compositions, the chain-rule explainer and compiled functions
 local core = require "chainrule.core"
 local util = require "chainrule.util"
+local compile_n = require "chainrule.cgrad"
 local typename, callable, scoped = util.typename, util.callable, util.scoped
 
 local type, select, error, pcall, tostring = type, select, error, pcall, tostring
@@ -305,6 +306,7 @@ return function (M)
       argerr(2, "compile", "table expected, got " .. typename(opts))
     end
     opts = opts or {}
+    if opts.n ~= nil or opts.data ~= nil then return compile_n(M, f, opts) end  -- many inputs
     local order = opts.order == nil and 1 or opts.order
     if math.type(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
        or order < 0 or order > 8 then

@@ -1,0 +1,320 @@
+/* lgrad.c: chainrule.Gradient, a traced function of many inputs compiled with its reverse sweep */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "cr_grad.h"
+#include "ldual.h"
+#include "lexpr.h"
+#include "lgrad.h"
+
+#define CR_GRADIENT_TNAME "chainrule.Gradient"
+#define INPUTS_MAX (1 << 24)
+
+typedef struct Gradient {
+  cr_grad *G;
+  int n, ndata;   /* inputs; data per row, or -1 for the one-array form */
+  int fast;
+  size_t size;
+} Gradient;
+
+static Gradient *checkgrad (lua_State *L) {
+  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  if (g->G == NULL) luaL_error(L, "compiled gradient already closed");
+  return g;
+}
+
+/*
+** core.gradsyms(k, prefix): a new array of the symbols prefix[1] .. prefix[k] (no user symbol has
+** that name).  The symbols are kept in the upvalue, so a later compile does not look their names
+** up again (the pool finds a name by a linear search).
+*/
+static int l_gradsyms (lua_State *L) {
+  lua_Integer k = luaL_checkinteger(L, 1), i, have;
+  const char *prefix = luaL_checkstring(L, 2);
+  cr_expr *E = lexpr_pool(L);
+  luaL_argcheck(L, k >= 0 && k <= INPUTS_MAX, 1, "count out of range");
+  lua_settop(L, 2);
+  if (lua_getfield(L, lua_upvalueindex(1), prefix) != LUA_TTABLE) {  /* index 3: the cache */
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, lua_upvalueindex(1), prefix);
+  }
+  have = (lua_Integer)lua_rawlen(L, 3);
+  for (i = have + 1; i <= k; i++) {
+    char name[48];
+    snprintf(name, sizeof name, "%.16s[%d]", prefix, (int)i);
+    lexpr_push(L, cr_expr_var(E, name));
+    lua_rawseti(L, 3, i);
+  }
+  lua_createtable(L, (int)k, 0);
+  for (i = 1; i <= k; i++) {
+    lua_rawgeti(L, 3, i);
+    lua_rawseti(L, -2, i);
+  }
+  return 1;
+}
+
+/* nodes of the k symbols in the table at idx, in a userdata left on the stack */
+static int *symnodes (lua_State *L, int idx, int k) {
+  int *nodes = (int *)lua_newuserdatauv(L, (size_t)(k + 1) * sizeof(int), 0), i;
+  for (i = 0; i < k; i++) {
+    lua_rawgeti(L, idx, i + 1);
+    nodes[i] = lexpr_node(L, lua_gettop(L));
+    lua_pop(L, 1);
+  }
+  return nodes;
+}
+
+/* core.gradprog(y, xs, ds|nil, fast, limit): y an Expr or number of the symbols xs (and ds) */
+static int l_gradprog (lua_State *L) {
+  cr_expr *E = lexpr_pool(L);
+  int y = lexpr_node(L, 1), nin, ndat, *ins, *dat, e, bad = CR_NONE;
+  int fast = lua_toboolean(L, 4);
+  lua_Number limit = luaL_checknumber(L, 5);
+  Gradient *g;
+  size_t size = 0;
+  luaL_argcheck(L, y != CR_NONE, 1, "expression expected");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  nin = (int)lua_rawlen(L, 2);
+  ndat = lua_istable(L, 3) ? (int)lua_rawlen(L, 3) : -1;
+  lua_settop(L, 5);
+  ins = symnodes(L, 2, nin);
+  dat = ndat >= 0 ? symnodes(L, 3, ndat) : NULL;
+  g = (Gradient *)lua_newuserdatauv(L, sizeof(Gradient), 1);
+  g->G = NULL;
+  g->n = nin;
+  g->ndata = ndat;
+  g->fast = fast;
+  g->size = 0;
+  luaL_setmetatable(L, CR_GRADIENT_TNAME);
+  e = cr_grad_build(E, y, ins, nin, dat, ndat > 0 ? ndat : 0, fast, (size_t)limit, &g->G, &bad,
+                    &size);
+  /* the caller's mistakes come back as nil and a message, raised at the caller's level */
+  if (e == CR_GRAD_FREEVAR) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "compile: the function depends on the free symbol '%s'",
+                    cr_expr_varname(E, cr_expr_varid(E, bad)));
+    return 2;
+  }
+  if (e == CR_GRAD_TOOBIG) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "compile: the gradient program needs more than %d slots, instructions "
+                    "and edges (the limit; set opts.limit to raise it)", (int)limit);
+    return 2;
+  }
+  if (e != CR_GRAD_OK) return luaL_error(L, "not enough memory");
+  g->size = size;
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);  /* G.expr: the traced output */
+  return 1;
+}
+
+static int grad_gc (lua_State *L) {
+  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  cr_grad_free(g->G);
+  g->G = NULL;
+  return 0;
+}
+
+static int argfail (lua_State *L, int arg, const char *fname, const char *msg) {
+  return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, msg);
+}
+
+/* the array at idx of exactly n numbers into x[]; errors as cr.gradient words them */
+static void readarray (lua_State *L, int idx, int top, int n, double *x, const char *fname) {
+  int i, len;
+  if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
+    lua_pushfstring(L, "array of %d numbers expected, got %s", n,
+                    idx > top ? "no value" : ldual_typename(L, idx));
+    argfail(L, idx, fname, lua_tostring(L, -1));
+  }
+  len = (int)lua_rawlen(L, idx);
+  if (len != n) {
+    lua_pushfstring(L, "array of %d numbers expected, got %d", n, len);
+    argfail(L, idx, fname, lua_tostring(L, -1));
+  }
+  for (i = 0; i < n; i++) {
+    if (lua_rawgeti(L, idx, i + 1) != LUA_TNUMBER) {
+      lua_pushfstring(L, "array of numbers expected, got %s at index %d", ldual_typename(L, -1), i + 1);
+      argfail(L, idx, fname, lua_tostring(L, -1));
+    }
+    x[i] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+}
+
+/* the rows at idx, checked once, as columns in a userdata left on the stack */
+static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
+                         const char *fname) {
+  size_t n, r;
+  double *cols;
+  int j;
+  if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
+    lua_pushfstring(L, "array of rows expected, got %s",
+                    idx > top ? "no value" : ldual_typename(L, idx));
+    argfail(L, idx, fname, lua_tostring(L, -1));
+  }
+  n = (size_t)lua_rawlen(L, idx);
+  cols = (double *)lua_newuserdatauv(L, (n * (size_t)m + 1) * sizeof(double), 0);
+  for (r = 0; r < n; r++) {
+    int len;
+    if (lua_rawgeti(L, idx, (lua_Integer)r + 1) != LUA_TTABLE || lua_getmetatable(L, -1)) {
+      lua_pushfstring(L, "row %d: array of %d numbers expected, got %s", (int)r + 1, m,
+                      ldual_typename(L, -1 - lua_istable(L, -1)));
+      argfail(L, idx, fname, lua_tostring(L, -1));
+    }
+    len = (int)lua_rawlen(L, -1);
+    if (len != m) {
+      lua_pushfstring(L, "row %d: array of %d numbers expected, got %d", (int)r + 1, m, len);
+      argfail(L, idx, fname, lua_tostring(L, -1));
+    }
+    for (j = 0; j < m; j++) {
+      if (lua_rawgeti(L, -1, j + 1) != LUA_TNUMBER) {
+        lua_pushfstring(L, "row %d: number expected at index %d, got %s", (int)r + 1, j + 1,
+                        ldual_typename(L, -1));
+        argfail(L, idx, fname, lua_tostring(L, -1));
+      }
+      cols[(size_t)j * n + r] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  *nrows = n;
+  return cols;
+}
+
+/* inputs (and rows) from the stack, then the sums; grad NULL for the value alone */
+static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const char *fname) {
+  int nargs = g->ndata >= 0 ? 3 : 2, e;
+  double *x = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0), val;
+  if (top > nargs) {
+    lua_pushfstring(L, "no more than %d arguments expected", nargs);
+    argfail(L, nargs + 1, fname, lua_tostring(L, -1));
+  }
+  readarray(L, 2, top, g->n, x, fname);
+  if (g->ndata >= 0) {
+    size_t nrows;
+    const double *cols = readrows(L, 3, top, g->ndata, &nrows, fname);
+    e = cr_grad_batch(g->G, x, cols, nrows, grad, &val);
+  }
+  else e = cr_grad_eval(g->G, x, grad, &val);
+  if (e != 0) luaL_error(L, "not enough memory");
+  return val;
+}
+
+/* G:gradient(x) or G:gradient(w, rows): the gradient array, then the value (summed over rows) */
+static int grad_gradient (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  double *grad, val;
+  int i, res, top = lua_gettop(L);
+  grad = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0);
+  val = evaluate(L, g, top, grad, "gradient");
+  lua_createtable(L, g->n, 0);
+  res = lua_gettop(L);
+  for (i = 0; i < g->n; i++) {
+    lua_pushnumber(L, grad[i]);
+    lua_rawseti(L, res, i + 1);
+  }
+  lua_pushnumber(L, val);
+  return 2;
+}
+
+/* G:value(x) or G:value(w, rows): f alone, without the partials and the sweep */
+static int grad_value (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  int top = lua_gettop(L);
+  lua_pushnumber(L, evaluate(L, g, top, NULL, "value"));
+  return 1;
+}
+
+static int grad_call (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  int top = lua_gettop(L);
+  lua_pushnumber(L, evaluate(L, g, top, NULL, "Gradient"));
+  return 1;
+}
+
+/* G:size(): instructions (values and partials), edges of the sweep, and the counted total */
+static int grad_size (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  lua_pushinteger(L, (lua_Integer)cr_grad_ninst(g->G));
+  lua_pushinteger(L, (lua_Integer)cr_grad_nedge(g->G));
+  lua_pushinteger(L, (lua_Integer)g->size);
+  return 3;
+}
+
+static int grad_index (lua_State *L) {
+  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  const char *k = lua_tostring(L, 2);
+  if (k && strcmp(k, "expr") == 0) { lua_getiuservalue(L, 1, 1); return 1; }
+  if (k && strcmp(k, "n") == 0) { lua_pushinteger(L, g->n); return 1; }
+  if (k && strcmp(k, "data") == 0) {
+    if (g->ndata >= 0) lua_pushinteger(L, g->ndata); else lua_pushnil(L);
+    return 1;
+  }
+  if (k && strcmp(k, "fast") == 0) { lua_pushboolean(L, g->fast); return 1; }
+  if (k && strcmp(k, "compiled") == 0) { lua_pushboolean(L, 1); return 1; }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  return 1;
+}
+
+static int grad_tostring (lua_State *L) {
+  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  if (g->ndata >= 0)
+    lua_pushfstring(L, CR_GRADIENT_TNAME " of %d inputs and %d data per row", g->n, g->ndata);
+  else lua_pushfstring(L, CR_GRADIENT_TNAME " of %d inputs", g->n);
+  return 1;
+}
+
+/* core.gradtrace(on): node ids follow creation order while on (see cr_expr_append) */
+static int l_gradtrace (lua_State *L) {
+  lua_pushboolean(L, cr_expr_append(lexpr_pool(L), lua_toboolean(L, 1)));
+  return 1;
+}
+
+static int l_isgradprog (lua_State *L) {
+  lua_pushboolean(L, luaL_testudata(L, 1, CR_GRADIENT_TNAME) != NULL);
+  return 1;
+}
+
+static const luaL_Reg methods[] = {
+  {"gradient", grad_gradient},
+  {"value", grad_value},
+  {"size", grad_size},
+  {NULL, NULL}
+};
+
+static const luaL_Reg metameth[] = {
+  {"__call", grad_call},
+  {"__gc", grad_gc},
+  {"__close", grad_gc},
+  {"__tostring", grad_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg funcs[] = {
+  {"gradprog", l_gradprog},
+  {"isgradprog", l_isgradprog},
+  {"gradtrace", l_gradtrace},
+  {NULL, NULL}
+};
+
+int lgrad_open (lua_State *L) {
+  luaL_newmetatable(L, CR_GRADIENT_TNAME);
+  luaL_setfuncs(L, metameth, 0);
+  luaL_newlib(L, methods);
+  lua_pushcclosure(L, grad_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_setfuncs(L, funcs, 0);
+  lua_newtable(L);
+  lua_pushcclosure(L, l_gradsyms, 1);
+  lua_setfield(L, -2, "gradsyms");
+  return 0;
+}
