@@ -313,6 +313,16 @@ void ltaylor_pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   }
 }
 
+static int l_istaylor (lua_State *L) {
+  lua_pushboolean(L, totaylor(L, 1, TAYLOR_MT) != NULL);
+  return 1;
+}
+
+static const luaL_Reg funcs[] = {
+  {"istaylor", l_istaylor},
+  {NULL, NULL}
+};
+
 static int scratch_gc (lua_State *L) {
   Scratch *s = (Scratch *)lua_touserdata(L, 1);
   cr_tscratch_free(s->S);
@@ -352,5 +362,7 @@ int ltaylor_open (lua_State *L) {
   pushupvalues(L);
   luaL_setfuncs(L, metameth, 4);
   lua_pop(L, 1);
+  pushupvalues(L);  /* module functions go into the table on top of the stack */
+  luaL_setfuncs(L, funcs, 4);
   return 0;
 }

@@ -264,7 +264,7 @@ function M.model (spec, path, opts)
   local function piece (fn, who)
     return function (x)
       local v = fn(x, P)
-      if type(v) == "number" or isdual(v) then return v end
+      if type(v) == "number" or isdual(v) or core.istaylor(v) then return v end  -- f'' runs on a Taylor series
       error(fmt("%s%s returned a %s, expected a number", where, who, tname(v)), 0)
     end
   end
