@@ -48,6 +48,16 @@ static Taylor *totaylor (lua_State *L, int idx, int mtidx) {
   return t;
 }
 
+/* has the Taylor metatable without being a Taylor value (debug.setmetatable on foreign data) */
+static int forged (lua_State *L, int idx) {
+  int r = 0;
+  if (lua_getmetatable(L, idx)) {
+    r = lua_rawequal(L, -1, TAYLOR_MT) && totaylor(L, idx, TAYLOR_MT) == NULL;
+    lua_pop(L, 1);
+  }
+  return r;
+}
+
 static Taylor *newtaylor (lua_State *L, int n, cr_tag first, int mtidx) {
   Taylor *t = (Taylor *)lua_newuserdatauv(L, sizeof(Taylor) + ((size_t)n + 1) * sizeof(double), 0);
   t->n = n;
@@ -128,8 +138,8 @@ static int tapply (lua_State *L, cr_opid op) {
   if (!fast) {
     for (i = 1; i <= two + 1; i++) {
       Operand o;
-      if (totaylor(L, i, TAYLOR_MT) == NULL && !ldual_getx(L, i, DUAL_MT, &o)
-          && luaL_getmetafield(L, i, "__crapply") == LUA_TNIL)
+      if (forged(L, i) || (totaylor(L, i, TAYLOR_MT) == NULL && !ldual_getx(L, i, DUAL_MT, &o)
+          && luaL_getmetafield(L, i, "__crapply") == LUA_TNIL))
         return luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, i));
       if (lua_gettop(L) > two + 1) lua_pop(L, 1);  /* the __crapply found */
     }
@@ -187,7 +197,8 @@ static int compare (lua_State *L, const char *event) {
     return 1;
   }
   for (i = 1; i <= 2; i++) {  /* another chainrule type (a Var) decides, on the duals */
-    if (totaylor(L, i, TAYLOR_MT) == NULL && luaL_getmetafield(L, i, "__crapply") != LUA_TNIL) {
+    if (totaylor(L, i, TAYLOR_MT) == NULL && !forged(L, i)
+        && luaL_getmetafield(L, i, "__crapply") != LUA_TNIL) {
       lua_pop(L, 1);
       if (luaL_getmetafield(L, i, event) != LUA_TNIL) {
         ltaylor_expand(L, 1);
