@@ -290,10 +290,9 @@ int cr_taylor_special (cr_opid op) {
   }
 }
 
-int cr_taylor_apply (cr_tscratch *S, cr_opid op, int n,
-                     const double *a, const double *b, double *out) {
+static int special (cr_tscratch *S, cr_opid op, int n,
+                    const double *a, const double *b, double *out) {
   int k;
-  if (n == 0 || !cr_taylor_special(op)) return cr_taylor_generic(S, op, n, a, b, out);
   switch (op) {
     case CR_OP_add: case CR_OP_sub: {
       double sg = (op == CR_OP_add) ? 1.0 : -1.0;
@@ -364,4 +363,29 @@ int cr_taylor_apply (cr_tscratch *S, cr_opid op, int n,
     default:
       return cr_taylor_generic(S, op, n, a, b, out);
   }
+}
+
+/*
+** The first-order coefficient is the duals' own sum of partial times perturbation,
+** in their order and with their strong zeros, so derivatives(f, x, n)[2] is
+** derivative(f, x) bit for bit, NaN and inf included.
+*/
+int cr_taylor_apply (cr_tscratch *S, cr_opid op, int n,
+                     const double *a, const double *b, double *out) {
+  int e;
+  if (n == 0 || !cr_taylor_special(op)) e = cr_taylor_generic(S, op, n, a, b, out);
+  else e = special(S, op, n, a, b, out);
+  if (e == 0 && n >= 1) {
+    double d = 0.0, a0 = a[0], b0 = b ? b[0] : 0.0;
+    if (a[1] != 0) {
+      double g = cr_op_partial(op, 0, a0, b0, out[0]);
+      if (g != 0) d += g * a[1];
+    }
+    if (b && b[1] != 0) {
+      double g = cr_op_partial(op, 1, a0, b0, out[0]);
+      if (g != 0) d += g * b[1];
+    }
+    out[1] = d;
+  }
+  return e;
 }

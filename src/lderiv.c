@@ -87,6 +87,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   }
   call:
   lua_call(L, 1, 1);
+  ltaylor_expand(L, -1);  /* an outer derivative's Taylor value: the dual it stands for */
   if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
       lua_pop(L, 1);
@@ -127,14 +128,14 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   ldual_pushcoef(L, res, first, n, k, NULL, NULL);
 }
 
-static int l_derivative (lua_State *L) {
+static int derivative (lua_State *L, int taylor) {
   int n, res;
   cr_tag first;
   checkcallable(L, 1, "derivative");
   n = checkorder(L, 3, "derivative", 1);
   if (lua_gettop(L) > 3) argerr(L, 4, "derivative", "no more than 3 arguments expected");
   lua_settop(L, 3);
-  if (taylorpath(L, n)) {
+  if (taylor && taylorpath(L, n)) {
     first = ltaylor_call(L, "derivative", n);
     res = lua_gettop(L);
     ltaylor_pushcoef(L, res, first, n, n);
@@ -148,6 +149,11 @@ static int l_derivative (lua_State *L) {
   pushcoef(L, res, first, n, 0);
   return 2;
 }
+
+static int l_derivative (lua_State *L) { return derivative(L, 1); }
+
+/* the duals at every order: the viewer's curves match compiled tapes bit for bit on them */
+static int l_derivative_duals (lua_State *L) { return derivative(L, 0); }
 
 static int l_derivatives (lua_State *L) {
   int n, res, k;
@@ -180,6 +186,7 @@ static int l_derivatives (lua_State *L) {
 static const luaL_Reg funcs[] = {
   {"derivative", l_derivative},
   {"derivatives", l_derivatives},
+  {"derivative_duals", l_derivative_duals},
   {NULL, NULL}
 };
 
