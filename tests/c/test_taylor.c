@@ -158,6 +158,6 @@ int main (void) {
   test_high_orders(S);
   cr_tscratch_free(S);
   cr_arena_free(A);
-  printf("test_taylor: %d passed, %d failed\n", passed, failed);
+  printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
