@@ -23,9 +23,9 @@ ASAN_BUILD ?= build-asan
 SANITIZE    = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # the C core: no Lua in here
-CORE_SRC = src/cr_ops.c src/cr_dual.c
+CORE_SRC = src/cr_ops.c src/cr_dual.c src/cr_taylor.c
 # the thin Lua binding around it
-BIND_SRC = src/ldual.c src/lderiv.c src/lcore.c
+BIND_SRC = src/ldual.c src/lderiv.c src/ltaylor.c src/lcore.c
 LUA_MODULES = $(wildcard lua/chainrule/*.lua)
 C_TESTS  = $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

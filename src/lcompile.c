@@ -6,6 +6,7 @@
 #include "lauxlib.h"
 
 #include "cr_prog.h"
+#include "ltaylor.h"
 #include "ldual.h"
 #include "lexpr.h"
 #include "lcompile.h"
@@ -312,6 +313,7 @@ static int comp_call (lua_State *L) {
     lua_pushnumber(L, runtape(L, C, &x, 1)[0]);
     return 1;
   }
+  ltaylor_expand(L, 2);  /* a Taylor value as the dual it stands for */
   if (lua_type(L, 2) == LUA_TSTRING || !ldual_get(L, 2, &o))
     return luaL_error(L, "bad argument #1 to 'Compiled' (number or dual expected, got %s)",
                       luaL_typename(L, 2));

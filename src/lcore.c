@@ -4,6 +4,7 @@
 
 #include "ldual.h"
 #include "lderiv.h"
+#include "ltaylor.h"
 #include "lexpr.h"
 #include "lcompile.h"
 #include "ltape.h"
@@ -30,6 +31,7 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   lua_newtable(L);
   ldual_open(L);
   lderiv_open(L);
+  ltaylor_open(L);
   lexpr_open(L);
   lcompile_open(L);
   ltape_open(L);

@@ -7,6 +7,8 @@
 
 #include "ldual.h"
 #include "lderiv.h"
+#include "ltaylor.h"
+#include "cr_taylor.h"
 
 static int argerr (lua_State *L, int arg, const char *fname, const char *msg) {
   return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, msg);
@@ -32,9 +34,9 @@ static int checkorder (lua_State *L, int arg, const char *fname, int def) {
       argerr(L, arg, fname, lua_pushfstring(L,
              "order must be a non-negative integer, got %s", ldual_typename(L, arg)));
   }
-  if (n > CR_MAXTAGS)
+  if (n > CR_TAYLOR_MAXORDER)
     argerr(L, arg, fname, lua_pushfstring(L, "order must be at most %d, got %I",
-           CR_MAXTAGS, (LUAI_UACINT)n));
+           CR_TAYLOR_MAXORDER, (LUAI_UACINT)n));
   return (int)n;
 }
 
@@ -50,6 +52,9 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   if (lua_type(L, 2) != LUA_TSTRING && !ldual_getx(L, 2, LDUAL_MT, &x)
       && n > 0 && luaL_getmetafield(L, 2, "__crapply") != LUA_TNIL) {
     /* a Var point (a derivative inside a gradient): its own type adds the seeds */
+    if (n > CR_MAXTAGS)
+      luaL_error(L, "%s: too many nested derivatives (at most %d tags in one value)",
+                 fname, CR_MAXTAGS);
     first = ldual_newtagsx(L, n, LDUAL_STATE);
     for (i = 0; i < n; i++) tags[i] = first + i;
     lua_pushinteger(L, CR_OP_add);
@@ -82,6 +87,7 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   }
   call:
   lua_call(L, 1, 1);
+  ltaylor_expand(L, -1);  /* an outer derivative's Taylor value: the dual it stands for */
   if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
       lua_pop(L, 1);
@@ -93,6 +99,11 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
                fname, ldual_typename(L, -1));
   }
   return first;
+}
+
+/* orders n >= 2 at a plain number run on one Taylor series; a dual or Var point keeps the duals */
+static int taylorpath (lua_State *L, int n) {
+  return n >= 2 && lua_type(L, 2) == LUA_TNUMBER;
 }
 
 /*
@@ -117,13 +128,20 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   ldual_pushcoef(L, res, first, n, k, NULL, NULL);
 }
 
-static int l_derivative (lua_State *L) {
+static int derivative (lua_State *L, int taylor) {
   int n, res;
   cr_tag first;
   checkcallable(L, 1, "derivative");
   n = checkorder(L, 3, "derivative", 1);
   if (lua_gettop(L) > 3) argerr(L, 4, "derivative", "no more than 3 arguments expected");
   lua_settop(L, 3);
+  if (taylor && taylorpath(L, n)) {
+    first = ltaylor_call(L, "derivative", n);
+    res = lua_gettop(L);
+    ltaylor_pushcoef(L, res, first, n, n);
+    ltaylor_pushcoef(L, res, first, n, 0);
+    return 2;
+  }
   first = seedcall(L, "derivative", n);
   res = lua_gettop(L);
   if (n == 0) { lua_pushvalue(L, res); lua_pushvalue(L, res); return 2; }
@@ -132,6 +150,11 @@ static int l_derivative (lua_State *L) {
   return 2;
 }
 
+static int l_derivative (lua_State *L) { return derivative(L, 1); }
+
+/* the duals at every order: the viewer's curves match compiled tapes bit for bit on them */
+static int l_derivative_duals (lua_State *L) { return derivative(L, 0); }
+
 static int l_derivatives (lua_State *L) {
   int n, res, k;
   cr_tag first;
@@ -139,6 +162,16 @@ static int l_derivatives (lua_State *L) {
   n = checkorder(L, 3, "derivatives", -1);
   if (lua_gettop(L) > 3) argerr(L, 4, "derivatives", "no more than 3 arguments expected");
   lua_settop(L, 3);
+  if (taylorpath(L, n)) {
+    first = ltaylor_call(L, "derivatives", n);
+    res = lua_gettop(L);
+    lua_createtable(L, n + 1, 0);
+    for (k = 0; k <= n; k++) {
+      ltaylor_pushcoef(L, res, first, n, k);
+      lua_rawseti(L, -2, k + 1);
+    }
+    return 1;
+  }
   first = seedcall(L, "derivatives", n);
   res = lua_gettop(L);
   lua_createtable(L, n + 1, 0);
@@ -153,6 +186,7 @@ static int l_derivatives (lua_State *L) {
 static const luaL_Reg funcs[] = {
   {"derivative", l_derivative},
   {"derivatives", l_derivatives},
+  {"derivative_duals", l_derivative_duals},
   {NULL, NULL}
 };
 

@@ -11,6 +11,7 @@
 #include "cr_tape.h"
 #include "ldual.h"
 #include "lsweep.h"
+#include "ltaylor.h"
 #include "ltape.h"
 
 #define VAR_TNAME  "chainrule.Var"
@@ -532,6 +533,7 @@ static void getarg (lua_State *L, int k, Arg *arg) {
   if (lua_type(L, k) == LUA_TNUMBER) arg->x = lua_tonumber(L, k);
   else if ((arg->v = tovar(L, k)) == NULL) {
     Operand o;
+    ltaylor_expand(L, k);  /* a Taylor value meets a Var as the dual it stands for */
     if (lua_type(L, k) == LUA_TSTRING || !ldual_get(L, k, &o))
       luaL_error(L, "attempt to perform arithmetic on a %s value", ldual_typename(L, k));
     arg->plain = 0;

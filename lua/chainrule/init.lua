@@ -12,6 +12,7 @@ M.core = core
 
 M.dual = core.dual
 M.isdual = core.isdual
+M.istaylor = core.istaylor
 M.derivative = core.derivative
 M.derivatives = core.derivatives
 

@@ -264,13 +264,15 @@ function M.model (spec, path, opts)
   local function piece (fn, who)
     return function (x)
       local v = fn(x, P)
-      if type(v) == "number" or isdual(v) then return v end
+      if type(v) == "number" or isdual(v) or core.istaylor(v) then return v end  -- f'' runs on a Taylor series
       error(fmt("%s%s returned a %s, expected a number", where, who, tname(v)), 0)
     end
   end
   local function valuefn (fn) return function (t) return num(fn(t)) end end
   -- a derivative where the function itself is undefined (log of a negative) is not drawn
   local function defined (d, v) if v == v and v ~= huge and v ~= -huge then return d end return 0 / 0 end
+  -- curves stay on duals at every order: compiled sampling matches them bit for bit
+  local derivative = core.derivative_duals
   local function derivfn (fn, n) return function (t) return defined(derivative(fn, t, n)) end end
 
   if spec.f then
