@@ -38,6 +38,9 @@ struct cp_script {
   long saved;           /* budget left while a piece is traced */
   cp_stages st[CP_MAXPANELS][CP_MAXCURVES + 1];  /* [p][0]: coverage, [p][c + 1]: curve c */
   char paths[240];
+  int prevmodel, prevcurves;  /* the model a load replaced, until commit or revert */
+  cp_stages prevst[CP_MAXPANELS][CP_MAXCURVES + 1];
+  char prevpaths[240];
   char err[800];
 };
 
@@ -123,7 +126,7 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
   S->trust = trust;
   S->limit = 0;
   S->budget = S->left = budget > 0 ? budget : 50000000L;
-  S->model = S->curves = LUA_NOREF;
+  S->model = S->curves = S->prevmodel = S->prevcurves = LUA_NOREF;
   S->compile = 1;
   L = S->L = lua_newstate(limited_alloc, S);
   if (!L) {
@@ -159,7 +162,7 @@ cp_script *cp_script_wrap (lua_State *L) {
   S->L = L;
   S->trust = 1;
   S->budget = S->left = 1;
-  S->model = S->curves = LUA_NOREF;
+  S->model = S->curves = S->prevmodel = S->prevcurves = LUA_NOREF;
   S->compile = 1;
   return S;
 }
@@ -170,6 +173,7 @@ void cp_script_free (cp_script *S) {
   else {
     luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
     luaL_unref(S->L, LUA_REGISTRYINDEX, S->curves);
+    cp_script_commit(S);
   }
   free(S);
 }
@@ -303,12 +307,33 @@ static int adopt (cp_script *S) {
     lua_seti(L, -3, p);
   }
   lua_pop(L, 1);
-  luaL_unref(L, LUA_REGISTRYINDEX, S->curves);
+  cp_script_commit(S);  /* keep the model being replaced, for cp_script_revert */
+  S->prevcurves = S->curves;
+  S->prevmodel = S->model;
+  memcpy(S->prevst, S->st, sizeof S->st);
+  memcpy(S->prevpaths, S->paths, sizeof S->paths);
   S->curves = luaL_ref(L, LUA_REGISTRYINDEX);
   readcompiled(S);
-  luaL_unref(L, LUA_REGISTRYINDEX, S->model);
   S->model = luaL_ref(L, LUA_REGISTRYINDEX);
   S->err[0] = 0;
+  return 0;
+}
+
+void cp_script_commit (cp_script *S) {
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->prevmodel);
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->prevcurves);
+  S->prevmodel = S->prevcurves = LUA_NOREF;
+}
+
+int cp_script_revert (cp_script *S) {
+  if (S->prevmodel == LUA_NOREF) return -1;
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->curves);
+  S->model = S->prevmodel;
+  S->curves = S->prevcurves;
+  memcpy(S->st, S->prevst, sizeof S->st);
+  memcpy(S->paths, S->prevpaths, sizeof S->paths);
+  S->prevmodel = S->prevcurves = LUA_NOREF;
   return 0;
 }
 

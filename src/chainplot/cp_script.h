@@ -24,6 +24,13 @@ lua_State *cp_script_lua (cp_script *S);
 */
 int cp_script_load (cp_script *S, const char *path);
 
+/*
+** After a load the model it replaced is kept until cp_script_commit; cp_script_revert puts it
+** back (a new script that fails on its first frame leaves the last good plot whole). -1: none.
+*/
+int cp_script_revert (cp_script *S);
+void cp_script_commit (cp_script *S);
+
 /* Uses the model table on top of the stack (popped), e.g. built by chainrule.plot. */
 int cp_script_setmodel (cp_script *S);
 

@@ -1,0 +1,105 @@
+/* test_cp_class.c: the viewer as a class uses it (issue 10): kept plots, corners, read-outs, views */
+#include <stdlib.h>
+#include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "SDL.h"
+#include "SDL_image.h"
+#include "cp_check.h"
+#include "cp_app.h"
+#include "cp_render.h"
+#include "cp_script.h"
+
+/* fontconfig keeps its configuration cache for the life of the process: not our leak */
+const char *__lsan_default_suppressions (void);
+const char *__lsan_default_suppressions (void) {
+  return "leak:libfontconfig.so\n";
+}
+
+static char dir[256];
+static long stamp = 5;
+
+/* writes dir/name with a modification time later than any before, so polling sees it */
+static const char *writescript (const char *name, const char *src) {
+  static char path[512];
+  struct timespec ts[2];
+  FILE *f;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  fputs(src, f);
+  fclose(f);
+  ts[0].tv_sec = ts[1].tv_sec = time(NULL) + (stamp += 5);
+  ts[0].tv_nsec = ts[1].tv_nsec = 0;
+  utimensat(AT_FDCWD, path, ts, 0);
+  return path;
+}
+
+static cp_app *app (const char *path) {
+  cp_app *A = cp_app_new(0, 64u << 20, 20000000L);
+  if (cp_app_open(A, path) != 0) printf("note: %s: %s\n", path, A->loaderr);
+  cp_app_update(A, 1280, 800);
+  return A;
+}
+
+/* 1: a reload that fails on its first frame keeps the last good plot whole */
+static void keptwhole (void) {
+  static const char good[] =
+    "return {title = 'h(x) = (x^2 + 5)^3', inner = function (x) return x^2 + 5 end,\n"
+    "  outer = function (u) return u^3 end, x = {-3, 3}}\n";
+  static const char bad[] =
+    "return {title = 'broken', inner = function (x) if x > 2 then error('too big') end return x end,\n"
+    "  outer = function (u) return u^2 end, x = {-3, 3}}\n";
+  const char *path = writescript("kept.lua", good);
+  cp_app *A = app(path);
+  char titles[4][160], readout[sizeof A->F.readout];
+  double marks[4], h = 7.25 * 7.25 * 7.25;
+  int p, n = A->F.panels[2].curves[0].s.n;
+  cp_app_setcursor(A, 1.5);
+  cp_app_update(A, 1280, 800);
+  for (p = 0; p < 4; p++) {
+    snprintf(titles[p], sizeof titles[p], "%s", A->F.panels[p].title);
+    marks[p] = A->F.panels[p].marks[0].y;
+  }
+  snprintf(readout, sizeof readout, "%s", A->F.readout);
+  writescript("kept.lua", bad);
+  CHECK(cp_app_poll(A) == 1, "the broken script is noticed");
+  cp_app_update(A, 1280, 800);
+  CONTAINS(A->F.error, "too big", "the script's error is shown");
+  CHECK(strcmp(A->F.title, "h(x) = (x^2 + 5)^3") == 0, "the good title stays: %s", A->F.title);
+  for (p = 0; p < 4; p++) {
+    CHECK(strcmp(A->F.panels[p].title, titles[p]) == 0, "panel %d title kept: %s", p, A->F.panels[p].title);
+    CHECK(A->F.panels[p].marks[0].y == marks[p], "panel %d cursor dot kept (%g, was %g)", p,
+          A->F.panels[p].marks[0].y, marks[p]);
+  }
+  CLOSE(A->F.panels[2].marks[0].y, h, 1e-15, "the h dot sits on the kept h curve");
+  CHECK(strcmp(A->F.readout, readout) == 0, "the read-out is kept: %s", A->F.readout);
+  CHECK(A->F.panels[2].curves[0].s.n == n, "the curves are kept (%d points, were %d)",
+        A->F.panels[2].curves[0].s.n, n);
+  /* the kept plot keeps working: the cursor moves on the good script */
+  cp_app_setcursor(A, 1.0);
+  cp_app_update(A, 1280, 800);
+  CLOSE(A->F.panels[2].marks[0].y, 216, 1e-15, "the kept plot still follows the cursor");
+  CONTAINS(A->F.error, "too big", "and still says why the new script was not taken");
+  writescript("kept.lua", good);
+  CHECK(cp_app_poll(A) == 1, "the fix is noticed");
+  cp_app_update(A, 1280, 800);
+  CHECK(A->F.error[0] == 0, "the fix clears the error: %s", A->F.error);
+  cp_app_free(A);
+}
+
+int main (void) {
+  char tmpl[] = "/tmp/cpclassXXXXXX";
+  if (!mkdtemp(tmpl)) return 1;
+  strcpy(dir, tmpl);
+  keptwhole();
+  {
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) printf("note: could not remove %s\n", dir);
+  }
+  IMG_Quit();
+  SDL_Quit();
+  cp_fonts_shutdown();
+  return report();
+}
