@@ -17,6 +17,9 @@ static void save (cp_app *A);
 
 static void showerror (cp_app *A) {
   snprintf(A->F.error, sizeof A->F.error, "%s", A->loaderr[0] ? A->loaderr : A->evalerr);
+  snprintf(A->F.errtitle, sizeof A->F.errtitle, "%s",
+           A->mtime < 0 && A->path[0] && A->loaderr[0] ? "File not found (chainplot keeps watching for it):"
+           : cp_script_loaded(A->S) ? "Script error (the last good plot is kept):" : "Script error:");
 }
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
@@ -101,8 +104,9 @@ static int load (cp_app *A, const char *file, int keepview) {
   A->mtime = filetime(path);
   if (had) save(A);  /* before the load: the plot on screen, whole */
   if (cp_script_load(A->S, path) != 0) {
-    snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
-    showerror(A);
+    if (A->mtime < 0)  /* say it plainly: the poll loads the file once it appears */
+      snprintf(A->loaderr, sizeof A->loaderr, "%.700s: the file does not exist", path);
+    else snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
     if (!cp_script_loaded(A->S)) {
       size_t n = strlen(path) < sizeof A->F.title - 1 ? strlen(path) : sizeof A->F.title - 1;
       memcpy(A->F.title, path, n);
@@ -110,6 +114,7 @@ static int load (cp_app *A, const char *file, int keepview) {
       A->F.npanels = 0;
     }
     snprintf(A->path, sizeof A->path, "%s", path);
+    showerror(A);
     return -1;
   }
   same = strcmp(A->path, path) == 0 && keepview;
@@ -128,9 +133,11 @@ static int load (cp_app *A, const char *file, int keepview) {
   }
   {
     int oldn = A->F.npanels;
+    double ox0 = A->hx0, ox1 = A->hx1;
     snprintf(title, sizeof title, "%s", A->F.title);
     cp_script_describe(A->S, &A->F, &A->hx0, &A->hx1);
-    if (!same || oldn != A->F.npanels) cp_app_reset(A);
+    /* a range edited in the file applies, like any other change */
+    if (!same || oldn != A->F.npanels || ox0 != A->hx0 || ox1 != A->hx1) cp_app_reset(A);
     else {
       int p;
       for (p = 0; p < A->F.npanels; p++) A->F.panels[p].auto_t = !A->F.panels[p].isx;
@@ -203,9 +210,17 @@ void cp_app_fity (cp_app *A) {
 }
 
 void cp_app_setcursor (cp_app *A, double x) {
-  if (isfinite(x)) {
-    A->cx = x;
-    A->cursor = 1;
+  double w = A->x1 - A->x0;
+  if (!isfinite(x)) return;
+  A->cx = x;
+  A->cursor = 1;
+  if (!(w > 0)) return;
+  /* the view pans to follow a cursor that leaves it, keeping a twentieth of margin */
+  if (x < A->x0 || x > A->x1) {
+    double shift = x < A->x0 ? x - 0.05 * w - A->x0 : x + 0.05 * w - A->x1;
+    A->x0 += shift;
+    A->x1 += shift;
+    A->dirty = 1;
   }
 }
 

@@ -220,7 +220,8 @@ static int export (const Opts *o, const char *png, double t0) {
       fprintf(stderr, "chainplot: %s\n", err);
       rc = 1;
     } else if (A->F.error[0]) {
-      fprintf(stderr, "chainplot: %s\n", A->F.error);
+      /* a load error was said by start already: each error once */
+      if (strcmp(A->F.error, A->loaderr) != 0) fprintf(stderr, "chainplot: %s\n", A->F.error);
       rc = 1;
     }
   }

@@ -57,6 +57,7 @@ typedef struct cp_frame {
   cp_slider sliders[CP_MAXPARAMS];
   char readout[480];
   char error[800];
+  char errtitle[80];        /* the heading over the error: whether a plot is kept */
   char status[200];
   char paths[240];          /* which path each piece takes: compiled or duals */
   int help;

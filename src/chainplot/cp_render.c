@@ -594,7 +594,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     b.h = lh * (lines + 1) + 16 * s;
     fillrect(R, b, alpha(C_ERRBG, 245));
     strokerect(R, b, C_ERR);
-    text(R, "Script error (the last good plot is kept):", F_TITLE, C_ERR, b.x + 10 * s,
+    text(R, F->errtitle[0] ? F->errtitle : "Script error:", F_TITLE, C_ERR, b.x + 10 * s,
          b.y + 8 * s, 0, 0);
     wrapped(R, F->error, F_NORMAL, C_ERR, b.x + 10 * s, b.y + 8 * s + lh * 1.3f, b.w - 20 * s);
   }

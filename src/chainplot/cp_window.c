@@ -139,7 +139,11 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         double step = (A->x1 - A->x0) * (mod & KMOD_SHIFT ? 0.1 : 0.01);
         redraw = 1;
         switch (ev.key.keysym.sym) {
-        case SDLK_q: case SDLK_ESCAPE: running = 0; break;
+        case SDLK_q: running = 0; break;
+        case SDLK_ESCAPE:  /* Esc closes the help overlay first */
+          if (A->F.help) A->F.help = 0;
+          else running = 0;
+          break;
         case SDLK_h: A->F.help = !A->F.help; break;
         case SDLK_r: cp_app_reset(A); break;
         case SDLK_a: cp_app_fity(A); break;

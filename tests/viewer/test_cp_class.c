@@ -88,11 +88,57 @@ static void keptwhole (void) {
   cp_app_free(A);
 }
 
+/* 3: the view pans to follow a cursor moved past its edge */
+static void follow (void) {
+  cp_app *A = app(CP_SRCDIR "/plots/cubic.lua");
+  int i, p;
+  for (i = 0; i < 21; i++) cp_app_setcursor(A, A->cx + 0.1 * (A->x1 - A->x0));  /* Shift+Right */
+  cp_app_update(A, 1280, 800);
+  CHECK(A->cx > 14 && A->cx >= A->x0 && A->cx <= A->x1, "x0 = %g stays in the view [%g, %g]",
+        A->cx, A->x0, A->x1);
+  for (p = 0; p < A->F.npanels; p++) {
+    cp_panel *P = &A->F.panels[p];
+    if (!P->isx) continue;
+    CHECK(P->ct >= P->t0 && P->ct <= P->t1, "panel %d shows the cursor (%g in [%g, %g])", p, P->ct, P->t0, P->t1);
+  }
+  CLOSE(A->x1 - A->x0, 6, 1e-12, "following pans, it does not zoom");
+  cp_app_free(A);
+}
+
+/* 8: an x range edited in the file applies on reload; 10: a missing file says so */
+static void reloads (void) {
+  const char *path = writescript("range.lua", "return {f = function (x) return x * x end, x = {-2, 2}}\n");
+  cp_app *A = app(path);
+  char missing[600];
+  CHECK(A->x0 == -2 && A->x1 == 2, "the script's range [%g, %g]", A->x0, A->x1);
+  writescript("range.lua", "return {f = function (x) return x * x end, x = {0, 10}}\n");
+  CHECK(cp_app_poll(A) == 1, "the edit is noticed");
+  cp_app_update(A, 1280, 800);
+  CHECK(A->x0 == 0 && A->x1 == 10, "the edited range applies: [%g, %g]", A->x0, A->x1);
+  CHECK(A->F.panels[0].t0 == 0 && A->F.panels[0].t1 == 10, "and is drawn");
+  cp_app_free(A);
+
+  snprintf(missing, sizeof missing, "%s/later.lua", dir);
+  A = cp_app_new(0, 64u << 20, 20000000L);
+  CHECK(cp_app_open(A, missing) != 0, "a missing script does not load");
+  cp_app_update(A, 1280, 800);
+  CONTAINS(A->F.error, "later.lua: the file does not exist", "the error says the file is missing");
+  CHECK(strstr(A->F.errtitle, "last good plot") == NULL, "no claim of a kept plot: %s", A->F.errtitle);
+  CONTAINS(A->F.errtitle, "not found", "the heading");
+  writescript("later.lua", "return {f = function (x) return x end}\n");
+  CHECK(cp_app_poll(A) == 1, "the file is watched for");
+  cp_app_update(A, 1280, 800);
+  CHECK(A->F.error[0] == 0 && A->F.npanels == 3, "and shown once it exists (%s)", A->F.error);
+  cp_app_free(A);
+}
+
 int main (void) {
   char tmpl[] = "/tmp/cpclassXXXXXX";
   if (!mkdtemp(tmpl)) return 1;
   strcpy(dir, tmpl);
   keptwhole();
+  follow();
+  reloads();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
