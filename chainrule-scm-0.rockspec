@@ -32,6 +32,7 @@ build = {
     ["chainrule.math"] = "lua/chainrule/math.lua",
     -- the viewer's Lua side; chainrule.plotview (SDL) and chainplot are built by make install
     ["chainrule.plot"] = "lua/chainrule/plot.lua",
+    ["chainrule.plotread"] = "lua/chainrule/plotread.lua",
     ["chainrule.plotscript"] = "lua/chainrule/plotscript.lua",
     ["chainrule.reverse"] = "lua/chainrule/reverse.lua",
     ["chainrule.symbolic"] = "lua/chainrule/symbolic.lua",

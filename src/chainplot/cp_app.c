@@ -394,6 +394,7 @@ void cp_app_update (cp_app *A, int w, int h) {
   cp_layout(&A->F, w, h);
   if (!cp_script_loaded(A->S)) return;
   cp_script_budget(A->S);
+  cp_script_setview(A->S, A->x0, A->x1);
   if (A->dirty) {
     A->samples = 0;
     A->evalerr[0] = 0;
@@ -429,6 +430,7 @@ void cp_app_update (cp_app *A, int w, int h) {
     for (p = 0; p < A->F.npanels; p++) A->F.panels[p].cursor = 0;
     A->F.readout[0] = 0;
   }
+  cp_layout(&A->F, w, h);  /* the footer grows to the read-out's lines */
   showerror(A);
 }
 

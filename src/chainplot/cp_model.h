@@ -25,6 +25,8 @@ typedef struct cp_curve {
 typedef struct cp_mark {
   double y, slope;
   int has_slope;
+  int undefined;            /* no derivative at x0: open rings at y and the sides yl, yr */
+  double yl, yr;
 } cp_mark;
 
 typedef struct cp_panel {

@@ -316,12 +316,27 @@ static cp_rect rect (float x, float y, float w, float h) {
   return r;
 }
 
+/* room for the read-out: a line each, and a second where the small font would still not fit */
+float cp_readout_height (const cp_frame *F, int w) {
+  float s = F->scale > 0 ? F->scale : 1, lines = 0, avail = w - 24 * s;
+  const char *q = F->readout;
+  while (*q) {
+    size_t n = strcspn(q, "\n"), k, chars = 0;
+    for (k = 0; k < n; k++) chars += ((unsigned char)q[k] & 0xc0) != 0x80;  /* UTF-8 characters */
+    lines += 1 + (float)floor(chars * 7.2f * s / avail);  /* 12 px DejaVu: about 7 px a character */
+    q += n;
+    if (*q == '\n') q++;
+  }
+  if (lines < 1) lines = 1;
+  return 16 * s + 18 * s * lines;
+}
+
 void cp_layout (cp_frame *F, int w, int h) {
   float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, top, bottom, bw, bh;
   int n = F->npanels, cols, bestc = 1, rows, i;
   double best = 1e9;
   F->header = rect(0, 0, (float)w, 30 * s);
-  F->footer.h = 34 * s + (F->nsliders > 0 ? 30 * s : 0);
+  F->footer.h = cp_readout_height(F, w) + (F->nsliders > 0 ? 30 * s : 0);
   F->footer = rect(0, h - F->footer.h, (float)w, F->footer.h);
   top = F->header.h;
   bottom = F->footer.y;
@@ -449,6 +464,17 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
   flush(R);
   for (i = p->ncurves - 1; i >= 0; i--) {  /* the main curve's mark ends up on top */
     const cp_mark *m = &p->marks[i];
+    if (m->undefined) {  /* no derivative here: open rings, at the value and at each side */
+      double ys[3];
+      int k;
+      ys[0] = m->y; ys[1] = m->yl; ys[2] = m->yr;
+      for (k = 0; k < 3; k++) {
+        if (!isfinite(ys[k]) || (k == 2 && ys[2] == ys[1])) continue;
+        disc(R, x, cp_py(p, ys[k]), 6.5f * s, C_ERR);
+        disc(R, x, cp_py(p, ys[k]), 4 * s, C_WHITE);
+      }
+      continue;
+    }
     if (!isfinite(m->y)) continue;
     disc(R, x, cp_py(p, m->y), 5.5f * s, C_TANGENT);
     disc(R, x, cp_py(p, m->y), 4 * s, p->curves[i].color);
@@ -564,6 +590,30 @@ static void drawsliders (cp_renderer *R, const cp_frame *F) {
   }
 }
 
+/* the read-out, a line at a time, in the largest font that fits; wrapped when none does */
+static void drawreadout (cp_renderer *R, const cp_frame *F, int ow) {
+  static const int fonts[] = {F_TITLE, F_NORMAL, F_SMALL};
+  float s = R->s, avail = ow - 24 * s, y = F->footer.y + F->footer.h - cp_readout_height(F, ow) + 8 * s;
+  const char *q = F->readout;
+  char line[480];
+  while (*q) {
+    size_t n = strcspn(q, "\n");
+    int k;
+    float lh;
+    if (n >= sizeof line) n = sizeof line - 1;
+    memcpy(line, q, n);
+    line[n] = 0;
+    for (k = 0; k < 2 && textw(R, line, fonts[k]) > avail; k++) {}
+    lh = R->font[fonts[k]] ? (float)TTF_FontLineSkip(R->font[fonts[k]]) : 17 * s;
+    if (textw(R, line, fonts[k]) <= avail) {
+      text(R, line, fonts[k], C_TEXT, 12 * s, y, 0, 0);
+      y += lh;
+    } else y = wrapped(R, line, F_SMALL, C_TEXT, 12 * s, y, avail);
+    q += n;
+    if (*q == '\n') q++;
+  }
+}
+
 void cp_render (cp_renderer *R, const cp_frame *F) {
   float s = R->s;
   int ow = 0, oh = 0, i;
@@ -579,7 +629,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   color(R, C_BORDER);
   SDL_RenderDrawLineF(R->r, 0, F->footer.y, (float)ow, F->footer.y);
   drawsliders(R, F);
-  text(R, F->readout, F_TITLE, C_TEXT, 12 * s, F->footer.y + F->footer.h - 17 * s, 0, 1);
+  drawreadout(R, F, ow);
   if (F->box) {
     fillrect(R, F->boxr, (cp_color){31, 119, 180, 40});
     strokerect(R, F->boxr, (cp_color){31, 119, 180, 200});

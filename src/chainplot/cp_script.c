@@ -41,6 +41,7 @@ struct cp_script {
   int prevmodel, prevcurves;  /* the model a load replaced, until commit or revert */
   cp_stages prevst[CP_MAXPANELS][CP_MAXCURVES + 1];
   char prevpaths[240];
+  double width;         /* of the x view, for the cursor read-out (0: the script's) */
   char err[800];
 };
 
@@ -518,8 +519,14 @@ int cp_script_eval (void *ud, double t, double *y) {
 static int l_cursor (lua_State *L) {
   lua_getfield(L, 1, "cursor");
   lua_pushvalue(L, 2);
-  lua_call(L, 1, 3);
+  if (lua_tonumber(L, 3) > 0) lua_pushvalue(L, 3);
+  else lua_pushnil(L);
+  lua_call(L, 2, 3);
   return 3;
+}
+
+void cp_script_setview (cp_script *S, double x0, double x1) {
+  S->width = x1 - x0;
 }
 
 int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals) {
@@ -529,7 +536,8 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
   lua_pushcfunction(L, l_cursor);
   lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
   lua_pushnumber(L, x0);
-  if (pcallk(S, 2, 3) != LUA_OK) {
+  lua_pushnumber(L, S->width);
+  if (pcallk(S, 3, 3) != LUA_OK) {
     seterr(S, "");
     for (p = 0; p < F->npanels; p++) F->panels[p].cursor = 0;
     F->readout[0] = 0;  /* never a stale read-out */
@@ -554,6 +562,13 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
       m->y = getnum(L, -1, "y", NAN);
       m->slope = getnum(L, -1, "slope", NAN);
       m->has_slope = !isnan(m->slope);
+      m->yl = getnum(L, -1, "yl", NAN);
+      m->yr = getnum(L, -1, "yr", NAN);
+      if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "undefined");
+        m->undefined = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      } else m->undefined = 0;
       lua_pop(L, 1);
     }
     lua_pop(L, 2);

@@ -65,6 +65,9 @@ int cp_script_eval (void *ud, double t, double *y);
    x, u1.., du1/dx.., h, h' as numbers for tests: returns how many, or -1 on error. */
 int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals);
 
+/* The x view the cursor is read in: its digits and the one-sided steps follow the zoom. */
+void cp_script_setview (cp_script *S, double x0, double x1);
+
 /* Sets parameter i (0-based) and mirrors it in the frame's slider. */
 int cp_script_setparam (cp_script *S, cp_frame *F, int i, double v);
 

@@ -17,6 +17,10 @@ const char *__lsan_default_suppressions (void) {
   return "leak:libfontconfig.so\n";
 }
 
+#define MINUS "\xe2\x88\x92"
+#define INF "\xe2\x88\x9e"
+#define DOT "\xc2\xb7"
+
 static char dir[256];
 static long stamp = 5;
 
@@ -132,6 +136,103 @@ static void reloads (void) {
   cp_app_free(A);
 }
 
+static cp_app *at (const char *path, double x0) {
+  cp_app *A = app(path);
+  cp_app_setcursor(A, x0);
+  cp_app_update(A, 1280, 800);
+  return A;
+}
+
+/* 2, 12: corners, cusps and infinite factors are said, not drawn as smooth points */
+static void corners (void) {
+  const char *p;
+  cp_app *A;
+  cp_mark *h, *dh;
+  p = writescript("absq.lua", "return {inner = function (x) return x^2 end,\n"
+                  "  outer = function (u) return math.sqrt(u) end}\n");
+  A = at(p, 0);
+  CONTAINS(A->F.readout, "h'(x0) undefined (corner: h'(x0" MINUS ") = " MINUS "1, h'(x0+) = 1)",
+           "sqrt(x^2) at 0");
+  CONTAINS(A->F.readout, "" INF " " DOT " 0: the chain rule does not apply here", "the factors inf and 0");
+  CHECK(strstr(A->F.readout, "nan") == NULL && strstr(A->F.readout, "inf") == NULL, "no nan or inf: %s", A->F.readout);
+  h = &A->F.panels[2].marks[0];
+  dh = &A->F.panels[3].marks[0];
+  CHECK(!h->has_slope && h->undefined, "no tangent on h, the point is marked");
+  CHECK(dh->undefined && dh->yl == -1 && dh->yr == 1 && isnan(dh->y),
+        "h' is marked at its sides -1 and 1, no dot at 0 (%g %g %g)", dh->yl, dh->yr, dh->y);
+  cp_app_free(A);
+
+  p = writescript("cusp.lua", "return {inner = function (x) return x^2 end,\n"
+                  "  outer = function (u) return u^(1/3) end}\n");
+  A = at(p, 0);
+  CONTAINS(A->F.readout, "h'(x0) undefined (cusp: h'(x0" MINUS ") = " MINUS "" INF ", "
+           "h'(x0+) = " INF ")", "(x^2)^(1/3) at 0");
+  CHECK(!A->F.panels[2].marks[0].has_slope, "no tangent at the cusp");
+  cp_app_free(A);
+
+  A = at(CP_SRCDIR "/plots/abs_branch.lua", 0);
+  CONTAINS(A->F.readout, "corner: h'(x0" MINUS ") = " MINUS "1, h'(x0+) = 1)", "abs_branch at 0");
+  cp_app_free(A);
+
+  /* smooth points stay smooth, also where h' is 0 */
+  A = at(CP_SRCDIR "/plots/cubic.lua", 0);
+  CHECK(strstr(A->F.readout, "undefined") == NULL && A->F.panels[2].marks[0].has_slope
+        && !A->F.panels[3].marks[0].undefined, "cubic at 0 is smooth: %s", A->F.readout);
+  cp_app_free(A);
+  A = at(CP_SRCDIR "/plots/tan.lua", 1.2);
+  CHECK(strstr(A->F.readout, "undefined") == NULL, "tan near a pole is smooth: %s", A->F.readout);
+  cp_app_free(A);
+
+  /* 12: words, never -nan */
+  A = at(CP_SRCDIR "/plots/log_gap.lua", 0);
+  CHECK(strstr(A->F.readout, "nan") == NULL, "log_gap at 0: %s", A->F.readout);
+  CONTAINS(A->F.readout, "y = h(x0) = undefined", "log_gap at 0");
+  CONTAINS(A->F.readout, "h is undefined at x0", "and why");
+  cp_app_free(A);
+  p = writescript("pole.lua", "return {inner = function (x) return x - 1 end,\n"
+                  "  outer = function (u) return 1 / u end}\n");
+  A = at(p, 1);
+  CHECK(strstr(A->F.readout, "nan") == NULL && strstr(A->F.readout, "inf") == NULL, "1/(x-1) at 1: %s", A->F.readout);
+  CONTAINS(A->F.readout, "y = h(x0) = " INF "", "h is infinite");
+  CONTAINS(A->F.readout, "= " MINUS "" INF "", "h' is -inf, as the README says");
+  cp_app_free(A);
+}
+
+/* 5, 13: the product with its numbers, y = h(x0), digits following the zoom, never cut off */
+static void readout (void) {
+  static const char chain4[] =
+    "return {chain = {function (x) return math.sin(x) end, function (u) return 1 + u * u end,\n"
+    "  function (v) return math.sqrt(v) end, function (w) return math.exp(w) end}, x = {-4, 4}}\n";
+  const char *p;
+  cp_app *A = at(CP_SRCDIR "/plots/cubic.lua", 1.5);
+  int sizes[2][2] = {{1280, 800}, {640, 400}}, i, k;
+  CONTAINS(A->F.readout, "dy/dx = dy/du " DOT " du/dx = 157.7 " DOT " 3 = 473.1", "the product with numbers");
+  CONTAINS(A->F.readout, "y = h(x0) = 381.1", "y = h(x0)");
+  cp_app_zoom(A, cp_px(&A->F.panels[2], 1.5), A->F.panels[2].plot.y + 10, 0.001, 1);
+  cp_app_setcursor(A, 1.5 + 1e-4);
+  cp_app_update(A, 1280, 800);
+  CONTAINS(A->F.readout, "x = 1.5001   ", "more digits when zoomed in");
+  CONTAINS(A->F.readout, "y = h(x0) = 381.12", "for every number");
+  cp_app_free(A);
+  p = writescript("chain4.lua", chain4);
+  for (k = 0; k < 2; k++)
+    for (i = 0; i < 2; i++) {
+      int w = sizes[i][0], h = sizes[i][1], q;
+      float bottom = 0;
+      A = cp_app_new(0, 64u << 20, 20000000L);
+      cp_app_open(A, k ? p : CP_SRCDIR "/plots/cubic.lua");
+      cp_app_update(A, w, h);
+      cp_app_update(A, w, h);
+      for (q = 0; q < A->F.npanels; q++)
+        if (A->F.panels[q].outer.y + A->F.panels[q].outer.h > bottom) bottom = A->F.panels[q].outer.y + A->F.panels[q].outer.h;
+      CONTAINS(A->F.readout, k ? "du/dx = " : "du/dx = ", "the read-out has the product");
+      CHECK(bottom <= A->F.footer.y && A->F.footer.y + cp_readout_height(&A->F, w) <= h,
+            "%s at %dx%d: the read-out's %g px fit below the panels (%g..%d)", k ? "chain4" : "cubic",
+            w, h, cp_readout_height(&A->F, w), A->F.footer.y, h);
+      cp_app_free(A);
+    }
+}
+
 int main (void) {
   char tmpl[] = "/tmp/cpclassXXXXXX";
   if (!mkdtemp(tmpl)) return 1;
@@ -139,6 +240,8 @@ int main (void) {
   keptwhole();
   follow();
   reloads();
+  corners();
+  readout();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
