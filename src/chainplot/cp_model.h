@@ -61,6 +61,7 @@ typedef struct cp_frame {
   char error[800];
   char errtitle[80];        /* the heading over the error: whether a plot is kept */
   char status[200];
+  int statuserr;            /* the status reports a failure (drawn in the error colour) */
   char paths[240];          /* which path each piece takes: compiled or duals */
   int help;
   int box;                  /* a drag-zoom box is shown */

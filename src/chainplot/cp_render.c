@@ -563,7 +563,8 @@ static const char *helplines[][2] = {
   {"a", "fit y to the visible curves"},
   {"s", "save a PNG screenshot (the path is printed)"},
   {"n, p", "next, previous script in the folder"},
-  {"h, ?", "this help"},
+  {"+, -", "larger, smaller text (ctrl+0: as it was)"},
+  {"h, ?", "this help (Esc closes it)"},
   {"q, Esc", "quit"},
   {"", "The script is reloaded when its file changes."},
   {NULL, NULL}
@@ -622,7 +623,8 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   color(R, C_PAGE);
   SDL_RenderClear(R->r);
   text(R, F->title, F_TITLE, C_TEXT, 10 * s, F->header.h / 2, 0, 1);
-  text(R, F->status[0] ? F->status : "h: help", F_SMALL, C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
+  text(R, F->status[0] ? F->status : "h: help", F->statuserr ? F_TITLE : F_SMALL,
+       F->statuserr ? C_ERR : C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
   for (i = 0; i < F->npanels; i++) drawpanel(R, &F->panels[i]);
   /* footer: sliders, then the chain rule read out at x0 */
   fillrect(R, F->footer, C_PANEL);
