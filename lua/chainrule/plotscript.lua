@@ -258,6 +258,19 @@ function M.model (spec, path, opts)
     end
   end
   local labels = spec.labels or {}
+  -- a piece printed from its trace (params stay named): the label when the script gives none
+  local function traced (fn, var)
+    local SP = setmetatable({}, {__index = function (_, k)
+      if P[k] ~= nil then return cr.symbol(k) end
+    end})
+    if opts.budget then opts.budget(true) end
+    local ok, e = pcall(fn, cr.symbol(var), SP)
+    if opts.budget then opts.budget(false) end
+    if ok and (core.isexpr(e) or type(e) == "number") then
+      local text = tostring(e)
+      if #text <= 60 then return text end
+    end
+  end
 
   -- a checked piece: always a number or dual out
   local function piece (fn, who)
@@ -274,7 +287,7 @@ function M.model (spec, path, opts)
 
   if spec.f then
     local F = piece(spec.f, "f")
-    local lbl = labels.f or labels[1]
+    local lbl = labels.f or labels[1] or traced(spec.f, "x")
     model.panels = {
       {title = "f(x)" .. (lbl and (" = " .. lbl) or ""), axis = "x",
        curves = {{label = "f(x)", color = C_H, fn = valuefn(F)}}},
@@ -327,6 +340,7 @@ function M.model (spec, path, opts)
   local panels = {}
   for k = 1, n do
     local lbl = spec.chain and labels[k] or (k == 1 and (labels.inner or labels[1]) or (labels.outer or labels[2]))
+    lbl = lbl or traced(fns[k], var[k])
     local head = fmt("%s = %s(%s)", var[k + 1], fname[k], var[k])
     local p = {title = head .. (lbl and (" = " .. lbl) or ""), axis = var[k],
                curves = {{label = fmt("%s(%s)", fname[k], var[k]), color = cols[k], fn = valuefn(L[k])}}}
@@ -335,7 +349,9 @@ function M.model (spec, path, opts)
   end
   local hname = fname[1] .. "(x)"
   for k = 2, n do hname = fname[k] .. "(" .. hname .. ")" end
-  local hlabel = labels.composite or (spec.title and spec.title:match("^h%(x%) = (.*)$"))
+  -- from the pieces themselves, so a stale title cannot mislabel h; labels.composite overrides
+  local hlabel = labels.composite
+    or traced(function (x, p) for k = 1, n do x = fns[k](x, p) end return x end, "x")
   panels[n + 1] = {title = "h(x) = " .. hname .. (hlabel and (" = " .. hlabel) or ""),
                    axis = "x", curves = {{label = "h(x)", color = C_H, fn = valuefn(H)}}}
   local dcurves = {{label = "h'(x)", color = C_DH, fn = derivfn(H, 1)}}

@@ -233,6 +233,28 @@ static void readout (void) {
     }
 }
 
+/* 14: labels printed from the traced pieces; h labelled from them, never from a stale title */
+static void labels (void) {
+  const char *p = writescript("nolabels.lua", "return {title = 'h(x) = sin(x)',\n"
+    "  inner = function (x, p) return p.a * x^2 + 5 end, outer = function (u) return u^3 end,\n"
+    "  params = {a = {value = 1, min = 0, max = 2}}}\n");
+  cp_app *A = app(p);
+  CHECK(strcmp(A->F.panels[0].title, "u = g(x) = a*x^2 + 5") == 0, "inner from its trace: %s", A->F.panels[0].title);
+  CHECK(strcmp(A->F.panels[1].title, "y = f(u) = u^3") == 0, "outer from its trace: %s", A->F.panels[1].title);
+  CHECK(strcmp(A->F.panels[2].title, "h(x) = f(g(x)) = (a*x^2 + 5)^3") == 0, "h from the pieces: %s",
+        A->F.panels[2].title);
+  CHECK(strcmp(A->F.title, "h(x) = sin(x)") == 0, "the script's title stays the window's");
+  cp_app_free(A);
+  p = writescript("composite.lua", "return {inner = function (x) if x < 0 then return -x end return x end,\n"
+    "  outer = function (u) return math.sin(u) end, labels = {composite = 'sin |x|'}}\n");
+  A = app(p);
+  CHECK(strcmp(A->F.panels[0].title, "u = g(x)") == 0, "a branching piece has no traced label: %s", A->F.panels[0].title);
+  CHECK(strcmp(A->F.panels[1].title, "y = f(u) = sin(u)") == 0, "the other piece has: %s", A->F.panels[1].title);
+  CHECK(strcmp(A->F.panels[2].title, "h(x) = f(g(x)) = sin |x|") == 0, "labels.composite says otherwise: %s",
+        A->F.panels[2].title);
+  cp_app_free(A);
+}
+
 int main (void) {
   char tmpl[] = "/tmp/cpclassXXXXXX";
   if (!mkdtemp(tmpl)) return 1;
@@ -242,6 +264,7 @@ int main (void) {
   reloads();
   corners();
   readout();
+  labels();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
