@@ -363,7 +363,8 @@ function M.model (spec, path, opts)
                              fn = function (x) return defined(derivative(link, prev(x))) end}
     prod[#prod + 1] = lbl
   end
-  panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves}
+  -- the factors on their own y axis: beside h' they would lie flat on 0
+  panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves, axis2 = true}
   model.panels = panels
 
   -- compiled links C[k] and the composite CH: the same values and derivatives, bit for bit

@@ -255,8 +255,16 @@ static int coverage (cp_app *A, int p, double *s0, double *s1) {
 
 /* a panel's view as sampled, committed with its curves once every panel succeeded */
 typedef struct Staged {
-  double t0, t1, y0, y1, s0, s1;
+  double t0, t1, y0, y1, s0, s1, z0, z1;
 } Staged;
+
+/* the factors' view moves with the panel's y view: the same change, in its own units */
+static void follow2 (cp_panel *P, double oy0, double oy1) {
+  double a = (P->y0 - oy0) / (oy1 - oy0), b = (P->y1 - oy0) / (oy1 - oy0), z0 = P->z0, dz = P->z1 - P->z0;
+  if (!P->axis2 || !isfinite(a) || !isfinite(b)) return;
+  P->z0 = z0 + a * dz;
+  P->z1 = z0 + b * dz;
+}
 
 /* the last good plot, put back when a new script fails on its first frame */
 typedef struct cp_saved cp_saved;
@@ -272,8 +280,8 @@ static int samplepanel (cp_app *A, int p, Staged *V) {
   cp_sampler sm;
   cp_curveref ref[CP_MAXCURVES];
   cp_series *u[CP_MAXCURVES];
-  double t0 = P->t0, t1 = P->t1, y0 = P->y0, y1 = P->y1;
-  int c, e;
+  double t0 = P->t0, t1 = P->t1, y0 = P->y0, y1 = P->y1, z0 = P->z0, z1 = P->z1;
+  int c, e, nmain = P->axis2 && P->ncurves > 1 ? 1 : P->ncurves;
   V->s0 = P->s0;
   V->s1 = P->s1;
   if (P->isx) {
@@ -311,14 +319,22 @@ static int samplepanel (cp_app *A, int p, Staged *V) {
     A->samples += u[c]->n;
   }
   if (P->auto_y || !(y1 > y0)) {
-    if (!cp_range_robust(u, P->ncurves, &y0, &y1) && !(y1 > y0)) {
+    if (!cp_range_robust(u, nmain, &y0, &y1) && !(y1 > y0)) {
       y0 = -1;
       y1 = 1;
     }
   }
-  sm.y0 = y0;
-  sm.y1 = y1;
+  if (nmain < P->ncurves && (P->auto_y || !(z1 > z0))) {
+    if (!cp_range_robust(u + nmain, P->ncurves - nmain, &z0, &z1) && !(z1 > z0)) {
+      z0 = -1;
+      z1 = 1;
+    }
+  }
+  V->z0 = z0;
+  V->z1 = z1;
   for (c = 0; c < P->ncurves; c++) {
+    sm.y0 = c < nmain ? y0 : z0;
+    sm.y1 = c < nmain ? y1 : z1;
     sm.ud = &ref[c];
     if ((e = cp_sample_refine(&sm, u[c], &A->stage[p][c])) != 0) return e;
     A->samples += A->stage[p][c].n - u[c]->n;
@@ -346,6 +362,8 @@ static void commit (cp_app *A, const Staged *V) {
     P->y1 = V[p].y1;
     P->s0 = V[p].s0;
     P->s1 = V[p].s1;
+    P->z0 = V[p].z0;
+    P->z1 = V[p].z1;
   }
 }
 
@@ -488,7 +506,9 @@ void cp_app_zoom (cp_app *A, float x, float y, double factor, int axes) {
     }
   }
   if (axes & 2) {
+    double oy0 = P->y0, oy1 = P->y1;
     zoomrange(&P->y0, &P->y1, cp_ty(P, y), factor);
+    follow2(P, oy0, oy1);
     P->auto_y = 0;
   }
   A->dirty = 1;
@@ -511,6 +531,7 @@ void cp_app_pan (cp_app *A, int p, float dx, float dy) {
   }
   P->y0 += ddy;
   P->y1 += ddy;
+  follow2(P, P->y0 - ddy, P->y1 - ddy);
   P->auto_y = 0;
   A->dirty = 1;
 }
@@ -532,8 +553,12 @@ void cp_app_boxzoom (cp_app *A, int p, cp_rect b) {
     P->t1 = a1;
     P->auto_t = 0;
   }
-  P->y0 = b0;
-  P->y1 = b1;
+  {
+    double oy0 = P->y0, oy1 = P->y1;
+    P->y0 = b0;
+    P->y1 = b1;
+    follow2(P, oy0, oy1);
+  }
   P->auto_y = 0;
   A->dirty = 1;
 }

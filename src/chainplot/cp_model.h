@@ -43,6 +43,8 @@ typedef struct cp_panel {
   double ct;
   cp_mark marks[CP_MAXCURVES];
   cp_rect outer, plot;      /* set by cp_layout */
+  int axis2;                /* the light curves (factors) have their own y view z0..z1, on the right */
+  double z0, z1;
 } cp_panel;
 
 typedef struct cp_slider {

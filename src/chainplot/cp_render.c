@@ -358,7 +358,7 @@ void cp_layout (cp_frame *F, int w, int h) {
     float cw = (bw - (cols - 1) * gap) / cols, ch = (bh - (rows - 1) * gap) / rows;
     float x = gap + (i % cols) * (cw + gap), y = top + (i / cols) * (ch + gap);
     p->outer = rect(x, y, cw, ch);
-    p->plot = rect(x + 58 * s, y + 30 * s, cw - 58 * s - 12 * s, ch - 30 * s - 26 * s);
+    p->plot = rect(x + 58 * s, y + 30 * s, cw - 58 * s - (p->axis2 ? 56 : 12) * s, ch - 30 * s - 26 * s);
     if (p->plot.w < 10) p->plot.w = 10;
     if (p->plot.h < 10) p->plot.h = 10;
   }
@@ -445,6 +445,38 @@ static void drawcurve (cp_renderer *R, const cp_panel *p, const cp_curve *c) {
   flush(R);
 }
 
+/* curve i of p in its own y view: the factors of an axis2 panel map through z0..z1 */
+static const cp_panel *viewof (const cp_panel *p, int i, cp_panel *z) {
+  if (!p->axis2 || i == 0 || !(p->z1 > p->z0)) return p;
+  *z = *p;
+  z->y0 = p->z0;
+  z->y1 = p->z1;
+  return z;
+}
+
+/* the factors' axis, right of the plot: ticks and labels in the factor colour */
+static void drawaxis2 (cp_renderer *R, const cp_panel *p) {
+  double tk[64], step;
+  char buf[64];
+  cp_panel z;
+  const cp_panel *v;
+  float s = R->s, x1 = p->plot.x + p->plot.w;
+  int n, i, ty = (int)(p->plot.h / (40 * s));
+  cp_color c = p->ncurves > 1 ? p->curves[1].color : C_DIM;
+  if (!p->axis2 || p->ncurves < 2 || !(p->z1 > p->z0)) return;
+  v = viewof(p, 1, &z);
+  c.r = (unsigned char)(c.r * 0.55f); c.g = (unsigned char)(c.g * 0.55f); c.b = (unsigned char)(c.b * 0.55f);
+  n = cp_ticks(p->z0, p->z1, ty < 2 ? 2 : ty, tk, 64, &step);
+  for (i = 0; i < n; i++) {
+    float y = cp_py(v, tk[i]);
+    color(R, c);
+    SDL_RenderDrawLineF(R->r, x1, y, x1 + 4 * s, y);
+    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    text(R, buf, F_SMALL, c, x1 + 6 * s, y, 0, 1);
+  }
+  text(R, "factors", F_SMALL, c, x1 + 4 * s, p->plot.y - 4 * s, 0, 2);
+}
+
 static void drawcursor (cp_renderer *R, const cp_panel *p) {
   float s = R->s, x = cp_px(p, p->ct);
   int i;
@@ -453,31 +485,35 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
   flush(R);
   for (i = 0; i < p->ncurves; i++) {
     const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
     if (!isfinite(m->y)) continue;
     if (m->has_slope && isfinite(m->slope)) {
       /* tangent over a fifth of the plot width each side, in data units */
       double dt = 0.2 * (p->t1 - p->t0);
-      seg(R, cp_px(p, p->ct - dt), cp_py(p, m->y - m->slope * dt),
-          cp_px(p, p->ct + dt), cp_py(p, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
+      seg(R, cp_px(p, p->ct - dt), cp_py(pv, m->y - m->slope * dt),
+          cp_px(p, p->ct + dt), cp_py(pv, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
     }
   }
   flush(R);
   for (i = p->ncurves - 1; i >= 0; i--) {  /* the main curve's mark ends up on top */
     const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
     if (m->undefined) {  /* no derivative here: open rings, at the value and at each side */
       double ys[3];
       int k;
       ys[0] = m->y; ys[1] = m->yl; ys[2] = m->yr;
       for (k = 0; k < 3; k++) {
         if (!isfinite(ys[k]) || (k == 2 && ys[2] == ys[1])) continue;
-        disc(R, x, cp_py(p, ys[k]), 6.5f * s, C_ERR);
-        disc(R, x, cp_py(p, ys[k]), 4 * s, C_WHITE);
+        disc(R, x, cp_py(pv, ys[k]), 6.5f * s, C_ERR);
+        disc(R, x, cp_py(pv, ys[k]), 4 * s, C_WHITE);
       }
       continue;
     }
     if (!isfinite(m->y)) continue;
-    disc(R, x, cp_py(p, m->y), 5.5f * s, C_TANGENT);
-    disc(R, x, cp_py(p, m->y), 4 * s, p->curves[i].color);
+    disc(R, x, cp_py(pv, m->y), 5.5f * s, C_TANGENT);
+    disc(R, x, cp_py(pv, m->y), 4 * s, p->curves[i].color);
   }
   flush(R);
 }
@@ -520,11 +556,15 @@ static void drawpanel (cp_renderer *R, const cp_panel *p) {
     SDL_RenderDrawLineF(R->r, a, p->plot.y, a, p->plot.y + p->plot.h);
     SDL_RenderDrawLineF(R->r, b, p->plot.y, b, p->plot.y + p->plot.h);
   }
-  for (i = p->ncurves - 1; i >= 0; i--) drawcurve(R, p, &p->curves[i]);
+  for (i = p->ncurves - 1; i >= 0; i--) {
+    cp_panel zv;
+    drawcurve(R, viewof(p, i, &zv), &p->curves[i]);
+  }
   drawlegend(R, p);
   if (p->cursor) drawcursor(R, p);
   setclip(R, NULL);
   strokerect(R, p->plot, C_BORDER);
+  drawaxis2(R, p);
 }
 
 /* splits s into lines that fit width w (on spaces) and draws them from y down */

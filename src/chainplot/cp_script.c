@@ -431,7 +431,9 @@ void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1) {
     P->isx = strcmp(P->axis, "x") == 0;
     lua_getfield(L, -1, "shade");
     P->shade = !lua_isnil(L, -1);
-    lua_pop(L, 1);
+    lua_getfield(L, -2, "axis2");
+    P->axis2 = lua_toboolean(L, -1);
+    lua_pop(L, 2);
     lua_getfield(L, -1, "curves");
     P->ncurves = (int)luaL_len(L, -1);
     if (P->ncurves > CP_MAXCURVES) P->ncurves = CP_MAXCURVES;

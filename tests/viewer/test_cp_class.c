@@ -255,6 +255,48 @@ static void labels (void) {
   cp_app_free(A);
 }
 
+static int near (SDL_Surface *sf, float x, float y, cp_color c) {
+  int dx, dy;
+  for (dy = -2; dy <= 2; dy++)
+    for (dx = -2; dx <= 2; dx++) {
+      int px = (int)lroundf(x) + dx, py = (int)lroundf(y) + dy;
+      Uint8 r, g, b;
+      if (px < 0 || py < 0 || px >= sf->w || py >= sf->h) continue;
+      SDL_GetRGB(((Uint32 *)sf->pixels)[py * (sf->pitch / 4) + px], sf->format, &r, &g, &b);
+      if (abs(r - c.r) < 40 && abs(g - c.g) < 40 && abs(b - c.b) < 40) return 1;
+    }
+  return 0;
+}
+
+/* 13: the factors have their own y scale, drawn there; a y zoom moves it along */
+static void factors (void) {
+  cp_app *A = at(CP_SRCDIR "/plots/cubic.lua", 1.5);
+  cp_panel *P = &A->F.panels[3], z;
+  SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+  SDL_Renderer *r = SDL_CreateSoftwareRenderer(sf);
+  cp_renderer *R = cp_renderer_new(r, NULL, 1);
+  int k, hits = 0;
+  double oz = 0;
+  CHECK(P->axis2 && P->z0 < 75 && P->z1 > 588 && P->z1 - P->z0 < (P->y1 - P->y0) / 4,
+        "the factors' own view %g..%g (h' %g..%g)", P->z0, P->z1, P->y0, P->y1);
+  cp_render(R, &A->F);
+  z = *P;
+  z.y0 = P->z0;
+  z.y1 = P->z1;
+  for (k = 1; k < 20; k++) {  /* f'(g(x)) = 3(x^2 + 5)^2 where the factor axis puts it */
+    double x = -3 + 6.0 * k / 20;
+    hits += near(sf, cp_px(&z, x), cp_py(&z, 3 * pow(x * x + 5, 2)), P->curves[1].color);
+  }
+  CHECK(hits >= 17, "f'(g(x)) drawn on the factor axis (%d of 19)", hits);
+  oz = P->z1 - P->z0;
+  cp_app_zoom(A, P->plot.x + P->plot.w / 2, P->plot.y + P->plot.h / 2, 0.5, 2);
+  CLOSE(P->z1 - P->z0, oz * 0.5, 1e-9, "a y zoom zooms the factor axis too");
+  cp_renderer_free(R);
+  SDL_DestroyRenderer(r);
+  SDL_FreeSurface(sf);
+  cp_app_free(A);
+}
+
 int main (void) {
   char tmpl[] = "/tmp/cpclassXXXXXX";
   if (!mkdtemp(tmpl)) return 1;
@@ -265,6 +307,7 @@ int main (void) {
   corners();
   readout();
   labels();
+  factors();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
