@@ -9,6 +9,7 @@ local fmt = string.format
 local huge = math.huge
 
 local util = require "chainrule.util"
+local read = require "chainrule.plotread"
 local tname, callable = util.typename, util.callable
 
 local M = {}
@@ -221,8 +222,6 @@ local function num (v, who)
   error(fmt("%s returned a %s, expected a number", who, tname(v)), 0)
 end
 
-local function g4 (v) return fmt("%.4g", v == 0 and 0 or v) end
-
 -- compiles fn(x, P) with the current params as constants; nil and the reason when it cannot
 local function trycompile (fn, P, order, opts)
   if opts.compile == false then return nil, "compiling is off" end
@@ -259,6 +258,19 @@ function M.model (spec, path, opts)
     end
   end
   local labels = spec.labels or {}
+  -- a piece printed from its trace (params stay named): the label when the script gives none
+  local function traced (fn, var)
+    local SP = setmetatable({}, {__index = function (_, k)
+      if P[k] ~= nil then return cr.symbol(k) end
+    end})
+    if opts.budget then opts.budget(true) end
+    local ok, e = pcall(fn, cr.symbol(var), SP)
+    if opts.budget then opts.budget(false) end
+    if ok and (core.isexpr(e) or type(e) == "number") then
+      local text = tostring(e)
+      if #text <= 60 then return text end
+    end
+  end
 
   -- a checked piece: always a number or dual out
   local function piece (fn, who)
@@ -277,7 +289,7 @@ function M.model (spec, path, opts)
 
   if spec.f then
     local F = piece(spec.f, "f")
-    local lbl = labels.f or labels[1]
+    local lbl = labels.f or labels[1] or traced(spec.f, "x")
     model.panels = {
       {title = "f(x)" .. (lbl and (" = " .. lbl) or ""), axis = "x",
        curves = {{label = "f(x)", color = C_H, fn = valuefn(F)}}},
@@ -291,14 +303,24 @@ function M.model (spec, path, opts)
       for j = 1, 3 do model.panels[j].curves[1].stages = C and {{C, j - 1}} or nil end
     end
     model.recompile()
-    function model.cursor (x)
+    function model.cursor (x, width)
       local d = core.derivatives(F, x, 3)
       for i = 2, 4 do d[i] = defined(d[i], d[1]) end
-      local v = {x = x, f = d[1], df = d[2], d2f = d[3], d3f = d[4]}
-      return {{t = x, marks = {{y = d[1], slope = d[2]}}},
-              {t = x, marks = {{y = d[2], slope = d[3]}}},
-              {t = x, marks = {{y = d[3], slope = d[4]}}}},
-             fmt("x = %s   f(x) = %s   f'(x) = %s   f''(x) = %s", g4(x), g4(d[1]), g4(d[2]), g4(d[3])), v
+      local dig = read.digits(x, width or (model.x[2] - model.x[1]))
+      local function g (v) return read.num(v, dig) end
+      local kind, dl, dr = read.sides(function (t) return (derivative(F, t)) end, x, width)
+      if d[1] ~= d[1] then kind = "smooth" end
+      local smooth = kind == "smooth" and d[2] == d[2] and math.abs(d[2]) ~= huge
+      local v = {x = x, f = d[1], df = d[2], d2f = d[3], d3f = d[4], kind = kind, dl = dl, dr = dr}
+      local text = fmt("x = %s   f(x) = %s   f'(x) = %s   f''(x) = %s", g(x), g(d[1]),
+                       smooth and g(d[2]) or "undefined", smooth and g(d[3]) or "undefined")
+      local why = read.verdict("f'", kind, dl, dr, dig)
+      if why then text = text .. "\n" .. why end
+      return {{t = x, marks = {{y = d[1], slope = smooth and d[2] or nil, undefined = not smooth}}},
+              {t = x, marks = {{y = smooth and d[2] or 0 / 0, slope = smooth and d[3] or nil,
+                                undefined = not smooth, yl = dl, yr = dr}}},
+              {t = x, marks = {{y = smooth and d[3] or 0 / 0, slope = smooth and d[4] or nil}}}},
+             text, v
     end
     return model
   end
@@ -320,6 +342,7 @@ function M.model (spec, path, opts)
   local panels = {}
   for k = 1, n do
     local lbl = spec.chain and labels[k] or (k == 1 and (labels.inner or labels[1]) or (labels.outer or labels[2]))
+    lbl = lbl or traced(fns[k], var[k])
     local head = fmt("%s = %s(%s)", var[k + 1], fname[k], var[k])
     local p = {title = head .. (lbl and (" = " .. lbl) or ""), axis = var[k],
                curves = {{label = fmt("%s(%s)", fname[k], var[k]), color = cols[k], fn = valuefn(L[k])}}}
@@ -328,7 +351,9 @@ function M.model (spec, path, opts)
   end
   local hname = fname[1] .. "(x)"
   for k = 2, n do hname = fname[k] .. "(" .. hname .. ")" end
-  local hlabel = labels.composite or (spec.title and spec.title:match("^h%(x%) = (.*)$"))
+  -- from the pieces themselves, so a stale title cannot mislabel h; labels.composite overrides
+  local hlabel = labels.composite
+    or traced(function (x, p) for k = 1, n do x = fns[k](x, p) end return x end, "x")
   panels[n + 1] = {title = "h(x) = " .. hname .. (hlabel and (" = " .. hlabel) or ""),
                    axis = "x", curves = {{label = "h(x)", color = C_H, fn = valuefn(H)}}}
   local dcurves = {{label = "h'(x)", color = C_DH, fn = derivfn(H, 1)}}
@@ -340,7 +365,8 @@ function M.model (spec, path, opts)
                              fn = function (x) return defined(derivative(link, prev(x))) end}
     prod[#prod + 1] = lbl
   end
-  panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves}
+  -- the factors on their own y axis: beside h' they would lie flat on 0
+  panels[n + 2] = {title = "h'(x) = " .. table.concat(prod, " · "), axis = "x", curves = dcurves, axis2 = true}
   model.panels = panels
 
   -- compiled links C[k] and the composite CH: the same values and derivatives, bit for bit
@@ -384,7 +410,15 @@ function M.model (spec, path, opts)
     return derivative(L[k], t)
   end
 
-  function model.cursor (x)
+  local function hprime (t)  -- h' at t, exact: the compiled composite or duals
+    if CH then
+      local _, dv = CH:eval(t)
+      return dv
+    end
+    return (derivative(H, t))
+  end
+
+  function model.cursor (x, width)
     local u, d = {[0] = x}, {}
     for k = 1, n do d[k], u[k] = at(k, u[k - 1]) end
     local dh, h
@@ -395,24 +429,46 @@ function M.model (spec, path, opts)
     end
     dh = defined(dh, h)
     for k = 1, n do d[k] = defined(d[k], u[k]) end
+    local dig = read.digits(x, width or (model.x[2] - model.x[1]))
+    local function g (v) return read.num(v, dig) end
+    -- the truth at x0: a corner, an infinite factor, a side without a derivative
+    local kind, dl, dr = read.sides(hprime, x, width)
+    local inf, zero = false, false
+    for k = 1, n do
+      if d[k] == huge or d[k] == -huge or (d[k] ~= d[k] and u[k] == u[k]) then inf = true end
+      if d[k] == 0 then zero = true end
+    end
+    if h ~= h then kind = "smooth" end  -- outside the domain: plainly undefined, said below
+    local smooth = kind == "smooth" and not inf
+    if kind == "infinite" then dh = dl end
     local out = {}
     for k = 1, n do out[k] = {t = u[k - 1], marks = {{y = u[k], slope = d[k]}}} end
-    out[n + 1] = {t = x, marks = {{y = h, slope = dh}}}
-    local m = {{y = dh}}
+    out[n + 1] = {t = x, marks = {{y = h, slope = smooth and dh or nil, undefined = not smooth}}}
+    local m = {{y = smooth and dh or 0 / 0, undefined = not smooth, yl = dl, yr = dr}}
     for k = n, 1, -1 do m[#m + 1] = {y = d[k]} end
     out[n + 2] = {t = x, marks = m}
-    -- x = 1.5   u = g(x) = 7.25   du/dx = 3   dy/du = 157.7   dy/dx = dy/du · du/dx = 473.1
-    local parts = {"x = " .. g4(x)}
+    -- x = 1.5   u = g(x) = 7.25   y = h(x0) = 381.1
+    -- dy/dx = dy/du · du/dx = 157.7 · 3 = 473.1
+    local parts = {"x = " .. g(x)}
     for k = 1, n - 1 do
-      parts[#parts + 1] = fmt("%s = %s(%s) = %s", var[k + 1], fname[k], var[k], g4(u[k]))
+      parts[#parts + 1] = fmt("%s = %s(%s) = %s", var[k + 1], fname[k], var[k], g(u[k]))
     end
-    local names = {}
+    parts[#parts + 1] = "y = h(x0) = " .. g(h)
+    local names, vals = {}, {}
     for k = 1, n do
-      parts[#parts + 1] = fmt("d%s/d%s = %s", var[k + 1], var[k], g4(d[k]))
       names[n + 1 - k] = fmt("d%s/d%s", var[k + 1], var[k])
+      vals[n + 1 - k] = g(d[k])
     end
-    parts[#parts + 1] = fmt("dy/dx = %s = %s", table.concat(names, " · "), g4(dh))
-    return out, table.concat(parts, "   "), {x = x, u = u, d = d, h = h, dh = dh}
+    local line = fmt("dy/dx = %s = %s", table.concat(names, " · "), table.concat(vals, " · "))
+    if inf and zero then line = line .. ": the chain rule does not apply here"
+    elseif not smooth and kind ~= "infinite" then line = line .. " (no derivative here)"
+    else line = line .. " = " .. g(dh) end
+    local lines = {table.concat(parts, "   "), line}
+    local why = read.verdict("h'", kind, dl, dr, dig)
+    if h ~= h then why = "h is undefined at x0 (outside its domain)"
+    elseif inf and zero and not why then why = "h'(x0) = " .. g(dl) .. " from both sides" end
+    lines[#lines + 1] = why
+    return out, table.concat(lines, "\n"), {x = x, u = u, d = d, h = h, dh = dh, kind = kind, dl = dl, dr = dr}
   end
   return model
 end

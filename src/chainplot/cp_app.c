@@ -13,8 +13,13 @@
 #include "cp_render.h"
 #include "cp_sample.h"
 
+static void save (cp_app *A);
+
 static void showerror (cp_app *A) {
   snprintf(A->F.error, sizeof A->F.error, "%s", A->loaderr[0] ? A->loaderr : A->evalerr);
+  snprintf(A->F.errtitle, sizeof A->F.errtitle, "%s",
+           A->mtime < 0 && A->path[0] && A->loaderr[0] ? "File not found (chainplot keeps watching for it):"
+           : cp_script_loaded(A->S) ? "Script error (the last good plot is kept):" : "Script error:");
 }
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
@@ -65,7 +70,9 @@ void cp_app_free (cp_app *A) {
     for (c = 0; c < CP_MAXCURVES; c++) {
       cp_series_free(&A->F.panels[p].curves[c].s);
       cp_series_free(&A->scratch[p][c]);
+      cp_series_free(&A->stage[p][c]);
     }
+  free(A->saved);
   cp_series_free(&A->tmp);
   cp_script_free(A->S);
   free(A);
@@ -92,12 +99,14 @@ void cp_app_reset (cp_app *A) {
 
 static int load (cp_app *A, const char *file, int keepview) {
   char title[200], path[sizeof A->path];
-  int same;
+  int same, had = cp_script_loaded(A->S);
   snprintf(path, sizeof path, "%s", file);  /* file may be A->path itself */
   A->mtime = filetime(path);
+  if (had) save(A);  /* before the load: the plot on screen, whole */
   if (cp_script_load(A->S, path) != 0) {
-    snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
-    showerror(A);
+    if (A->mtime < 0)  /* say it plainly: the poll loads the file once it appears */
+      snprintf(A->loaderr, sizeof A->loaderr, "%.700s: the file does not exist", path);
+    else snprintf(A->loaderr, sizeof A->loaderr, "%s", cp_script_error(A->S));
     if (!cp_script_loaded(A->S)) {
       size_t n = strlen(path) < sizeof A->F.title - 1 ? strlen(path) : sizeof A->F.title - 1;
       memcpy(A->F.title, path, n);
@@ -105,6 +114,7 @@ static int load (cp_app *A, const char *file, int keepview) {
       A->F.npanels = 0;
     }
     snprintf(A->path, sizeof A->path, "%s", path);
+    showerror(A);
     return -1;
   }
   same = strcmp(A->path, path) == 0 && keepview;
@@ -123,9 +133,11 @@ static int load (cp_app *A, const char *file, int keepview) {
   }
   {
     int oldn = A->F.npanels;
+    double ox0 = A->hx0, ox1 = A->hx1;
     snprintf(title, sizeof title, "%s", A->F.title);
     cp_script_describe(A->S, &A->F, &A->hx0, &A->hx1);
-    if (!same || oldn != A->F.npanels) cp_app_reset(A);
+    /* a range edited in the file applies, like any other change */
+    if (!same || oldn != A->F.npanels || ox0 != A->hx0 || ox1 != A->hx1) cp_app_reset(A);
     else {
       int p;
       for (p = 0; p < A->F.npanels; p++) A->F.panels[p].auto_t = !A->F.panels[p].isx;
@@ -133,6 +145,7 @@ static int load (cp_app *A, const char *file, int keepview) {
   }
   A->cursor = 1;
   A->dirty = 1;
+  A->trial = had;
   return 0;
 }
 
@@ -197,9 +210,17 @@ void cp_app_fity (cp_app *A) {
 }
 
 void cp_app_setcursor (cp_app *A, double x) {
-  if (isfinite(x)) {
-    A->cx = x;
-    A->cursor = 1;
+  double w = A->x1 - A->x0;
+  if (!isfinite(x)) return;
+  A->cx = x;
+  A->cursor = 1;
+  if (!(w > 0)) return;
+  /* the view pans to follow a cursor that leaves it, keeping a twentieth of margin */
+  if (x < A->x0 || x > A->x1) {
+    double shift = x < A->x0 ? x - 0.05 * w - A->x0 : x + 0.05 * w - A->x1;
+    A->x0 += shift;
+    A->x1 += shift;
+    A->dirty = 1;
   }
 }
 
@@ -232,14 +253,37 @@ static int coverage (cp_app *A, int p, double *s0, double *s1) {
   return 0;
 }
 
-/* samples every curve of panel p into scratch, then commits; returns nonzero on a script error */
-static int samplepanel (cp_app *A, int p) {
+/* a panel's view as sampled, committed with its curves once every panel succeeded */
+typedef struct Staged {
+  double t0, t1, y0, y1, s0, s1, z0, z1;
+} Staged;
+
+/* the factors' view moves with the panel's y view: the same change, in its own units */
+static void follow2 (cp_panel *P, double oy0, double oy1) {
+  double a = (P->y0 - oy0) / (oy1 - oy0), b = (P->y1 - oy0) / (oy1 - oy0), z0 = P->z0, dz = P->z1 - P->z0;
+  if (!P->axis2 || !isfinite(a) || !isfinite(b)) return;
+  P->z0 = z0 + a * dz;
+  P->z1 = z0 + b * dz;
+}
+
+/* the last good plot, put back when a new script fails on its first frame */
+typedef struct cp_saved cp_saved;
+struct cp_saved {
+  cp_frame F;
+  double hx0, hx1, x0, x1, cx;
+  int cursor;
+};
+
+/* samples every curve of panel p into A->stage[p]; returns nonzero on a script error */
+static int samplepanel (cp_app *A, int p, Staged *V) {
   cp_panel *P = &A->F.panels[p];
   cp_sampler sm;
   cp_curveref ref[CP_MAXCURVES];
   cp_series *u[CP_MAXCURVES];
-  double t0 = P->t0, t1 = P->t1, y0 = P->y0, y1 = P->y1;
-  int c, e;
+  double t0 = P->t0, t1 = P->t1, y0 = P->y0, y1 = P->y1, z0 = P->z0, z1 = P->z1;
+  int c, e, nmain = P->axis2 && P->ncurves > 1 ? 1 : P->ncurves;
+  V->s0 = P->s0;
+  V->s1 = P->s1;
   if (P->isx) {
     t0 = A->x0;
     t1 = A->x1;
@@ -247,8 +291,8 @@ static int samplepanel (cp_app *A, int p) {
   if (P->shade) {
     double s0, s1;
     if ((e = coverage(A, p, &s0, &s1)) != 0) return e;
-    P->s0 = s0;
-    P->s1 = s1;
+    V->s0 = s0;
+    V->s1 = s1;
     if (P->auto_t && isfinite(s0) && isfinite(s1)) {
       double m = s1 > s0 ? 0.25 * (s1 - s0) : (fabs(s0) > 0 ? 0.5 * fabs(s0) : 1);
       t0 = s0 - m;
@@ -275,50 +319,125 @@ static int samplepanel (cp_app *A, int p) {
     A->samples += u[c]->n;
   }
   if (P->auto_y || !(y1 > y0)) {
-    if (!cp_range_robust(u, P->ncurves, &y0, &y1) && !(y1 > y0)) {
+    if (!cp_range_robust(u, nmain, &y0, &y1) && !(y1 > y0)) {
       y0 = -1;
       y1 = 1;
     }
   }
-  sm.y0 = y0;
-  sm.y1 = y1;
-  for (c = 0; c < P->ncurves; c++) {
-    sm.ud = &ref[c];
-    if ((e = cp_sample_refine(&sm, u[c], &A->tmp)) != 0) return e;
-    A->samples += A->tmp.n - u[c]->n;
-    /* commit: swap the refined series in */
-    {
-      cp_series t = P->curves[c].s;
-      P->curves[c].s = A->tmp;
-      A->tmp = t;
+  if (nmain < P->ncurves && (P->auto_y || !(z1 > z0))) {
+    if (!cp_range_robust(u + nmain, P->ncurves - nmain, &z0, &z1) && !(z1 > z0)) {
+      z0 = -1;
+      z1 = 1;
     }
   }
-  P->t0 = t0;
-  P->t1 = t1;
-  P->y0 = y0;
-  P->y1 = y1;
+  V->z0 = z0;
+  V->z1 = z1;
+  for (c = 0; c < P->ncurves; c++) {
+    sm.y0 = c < nmain ? y0 : z0;
+    sm.y1 = c < nmain ? y1 : z1;
+    sm.ud = &ref[c];
+    if ((e = cp_sample_refine(&sm, u[c], &A->stage[p][c])) != 0) return e;
+    A->samples += A->stage[p][c].n - u[c]->n;
+  }
+  V->t0 = t0;
+  V->t1 = t1;
+  V->y0 = y0;
+  V->y1 = y1;
   return 0;
 }
 
+/* swaps the staged curves in and takes their views */
+static void commit (cp_app *A, const Staged *V) {
+  int p, c;
+  for (p = 0; p < A->F.npanels; p++) {
+    cp_panel *P = &A->F.panels[p];
+    for (c = 0; c < P->ncurves; c++) {
+      cp_series t = P->curves[c].s;
+      P->curves[c].s = A->stage[p][c];
+      A->stage[p][c] = t;
+    }
+    P->t0 = V[p].t0;
+    P->t1 = V[p].t1;
+    P->y0 = V[p].y0;
+    P->y1 = V[p].y1;
+    P->s0 = V[p].s0;
+    P->s1 = V[p].s1;
+    P->z0 = V[p].z0;
+    P->z1 = V[p].z1;
+  }
+}
+
+/* before a reload: remember the plot on screen */
+static void save (cp_app *A) {
+  if (!A->saved && !(A->saved = malloc(sizeof *A->saved))) return;
+  A->saved->F = A->F;
+  A->saved->hx0 = A->hx0;
+  A->saved->hx1 = A->hx1;
+  A->saved->x0 = A->x0;
+  A->saved->x1 = A->x1;
+  A->saved->cx = A->cx;
+  A->saved->cursor = A->cursor;
+}
+
+/* the new script failed on its first frame: the old model, frame and views come back whole */
+static void restore (cp_app *A, const char *why) {
+  cp_saved *B = A->saved;
+  int p, c;
+  cp_series s[CP_MAXPANELS][CP_MAXCURVES];
+  char msg[sizeof A->loaderr];
+  snprintf(msg, sizeof msg, "%s", why);
+  cp_script_revert(A->S);
+  for (p = 0; p < CP_MAXPANELS; p++)  /* the curves were never replaced: keep their buffers */
+    for (c = 0; c < CP_MAXCURVES; c++) s[p][c] = A->F.panels[p].curves[c].s;
+  A->F = B->F;
+  for (p = 0; p < CP_MAXPANELS; p++)
+    for (c = 0; c < CP_MAXCURVES; c++) A->F.panels[p].curves[c].s = s[p][c];
+  A->hx0 = B->hx0;
+  A->hx1 = B->hx1;
+  A->x0 = B->x0;
+  A->x1 = B->x1;
+  A->cx = B->cx;
+  A->cursor = B->cursor;
+  snprintf(A->loaderr, sizeof A->loaderr, "%s", msg);
+  A->evalerr[0] = 0;
+  A->trial = 0;
+}
+
 void cp_app_update (cp_app *A, int w, int h) {
-  int p;
+  int p, e = 0, sampled = 0;
+  Staged V[CP_MAXPANELS];
   if (w != A->w || h != A->h) A->dirty = 1;
   A->w = w;
   A->h = h;
   cp_layout(&A->F, w, h);
   if (!cp_script_loaded(A->S)) return;
   cp_script_budget(A->S);
+  cp_script_setview(A->S, A->x0, A->x1);
   if (A->dirty) {
     A->samples = 0;
     A->evalerr[0] = 0;
     A->stalled = 0;
-    for (p = 0; p < A->F.npanels; p++)
-      if (samplepanel(A, p) != 0) {
+    for (p = 0; p < A->F.npanels && !e; p++)
+      if ((e = samplepanel(A, p, &V[p])) != 0)
         snprintf(A->evalerr, sizeof A->evalerr, "%s", cp_script_error(A->S));
-        break;
-      }
     A->dirty = 0;
+    sampled = 1;
   }
+  if (A->trial) {  /* a new script must draw its first frame whole, cursor included */
+    if (!e && A->cursor && cp_script_cursor(A->S, &A->F, A->cx, NULL, 0) < 0) {
+      e = 1;
+      snprintf(A->evalerr, sizeof A->evalerr, "%s", cp_script_error(A->S));
+    }
+    if (e && A->saved) {
+      restore(A, A->evalerr);
+      cp_layout(&A->F, w, h);
+      showerror(A);
+      return;
+    }
+    cp_script_commit(A->S);
+    A->trial = 0;
+  }
+  if (!e && sampled) commit(A, V);
   if (strstr(A->evalerr, "script ran too long")) A->stalled = 1;
   /* after a runaway script, hovering alone does not run it again (a view change does) */
   if (A->cursor && !A->stalled && cp_script_cursor(A->S, &A->F, A->cx, NULL, 0) < 0
@@ -329,6 +448,7 @@ void cp_app_update (cp_app *A, int w, int h) {
     for (p = 0; p < A->F.npanels; p++) A->F.panels[p].cursor = 0;
     A->F.readout[0] = 0;
   }
+  cp_layout(&A->F, w, h);  /* the footer grows to the read-out's lines */
   showerror(A);
 }
 
@@ -386,7 +506,9 @@ void cp_app_zoom (cp_app *A, float x, float y, double factor, int axes) {
     }
   }
   if (axes & 2) {
+    double oy0 = P->y0, oy1 = P->y1;
     zoomrange(&P->y0, &P->y1, cp_ty(P, y), factor);
+    follow2(P, oy0, oy1);
     P->auto_y = 0;
   }
   A->dirty = 1;
@@ -409,6 +531,7 @@ void cp_app_pan (cp_app *A, int p, float dx, float dy) {
   }
   P->y0 += ddy;
   P->y1 += ddy;
+  follow2(P, P->y0 - ddy, P->y1 - ddy);
   P->auto_y = 0;
   A->dirty = 1;
 }
@@ -430,8 +553,12 @@ void cp_app_boxzoom (cp_app *A, int p, cp_rect b) {
     P->t1 = a1;
     P->auto_t = 0;
   }
-  P->y0 = b0;
-  P->y1 = b1;
+  {
+    double oy0 = P->y0, oy1 = P->y1;
+    P->y0 = b0;
+    P->y1 = b1;
+    follow2(P, oy0, oy1);
+  }
   P->auto_y = 0;
   A->dirty = 1;
 }

@@ -21,6 +21,9 @@ typedef struct cp_app {
   cp_series tmp, scratch[CP_MAXPANELS][CP_MAXCURVES];
   long long samples;      /* evaluations in the last sampling pass */
   int verbose;            /* print which path each piece takes, on every load */
+  int trial;              /* a new script's first frame: on an error the last good plot returns */
+  struct cp_saved *saved; /* that plot: frame and views as they were before the load */
+  cp_series stage[CP_MAXPANELS][CP_MAXCURVES];  /* a frame's curves, committed all or none */
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);

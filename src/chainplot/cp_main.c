@@ -32,7 +32,7 @@ static const char usage[] =
   "  --size WxH       output or window size in pixels (default 1600x1000, window 1280x800)\n"
   "  --x0 X           cursor position (default: three quarters across the x view);\n"
   "                   --x0 none hides the cursor\n"
-  "  --scale S        size of text and lines relative to 1 (off-screen; default 1)\n"
+  "  --scale S        size of text and lines relative to 1 (default 1; keys + and - too)\n"
   "  --font SPEC      a font file or fontconfig pattern (default: DejaVu Sans)\n"
   "  --trust          run the script without the sandbox (io, os, C modules allowed)\n"
   "  --duals          evaluate every piece per point with dual numbers (no compiling)\n"
@@ -52,7 +52,8 @@ static const char usage[] =
   "  r  reset the view      a  fit y to the visible curves\n"
   "  s  save a PNG screenshot and print its path\n"
   "  n / p  next / previous script in the same folder\n"
-  "  h / ?  help overlay    q / Esc  quit\n"
+  "  + / -  larger / smaller text (ctrl+0: back to --scale)\n"
+  "  h / ?  help overlay (Esc closes it)    q / Esc  quit\n"
   "\n"
   "The script is reloaded when its file changes; errors are shown in the window.\n"
   "Without a display chainplot renders to a PNG and prints its path.\n";
@@ -220,7 +221,8 @@ static int export (const Opts *o, const char *png, double t0) {
       fprintf(stderr, "chainplot: %s\n", err);
       rc = 1;
     } else if (A->F.error[0]) {
-      fprintf(stderr, "chainplot: %s\n", A->F.error);
+      /* a load error was said by start already: each error once */
+      if (strcmp(A->F.error, A->loaderr) != 0) fprintf(stderr, "chainplot: %s\n", A->F.error);
       rc = 1;
     }
   }
@@ -238,6 +240,7 @@ static int window (const Opts *o, double t0) {
   wo.shotdir = o->shotdir;
   wo.w = o->w;
   wo.h = o->h;
+  wo.scale = (float)o->scale;
   rc = cp_window_run(A, &wo);
   cp_app_free(A);
   return rc;

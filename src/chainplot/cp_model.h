@@ -25,6 +25,8 @@ typedef struct cp_curve {
 typedef struct cp_mark {
   double y, slope;
   int has_slope;
+  int undefined;            /* no derivative at x0: open rings at y and the sides yl, yr */
+  double yl, yr;
 } cp_mark;
 
 typedef struct cp_panel {
@@ -41,6 +43,8 @@ typedef struct cp_panel {
   double ct;
   cp_mark marks[CP_MAXCURVES];
   cp_rect outer, plot;      /* set by cp_layout */
+  int axis2;                /* the light curves (factors) have their own y view z0..z1, on the right */
+  double z0, z1;
 } cp_panel;
 
 typedef struct cp_slider {
@@ -57,7 +61,9 @@ typedef struct cp_frame {
   cp_slider sliders[CP_MAXPARAMS];
   char readout[480];
   char error[800];
+  char errtitle[80];        /* the heading over the error: whether a plot is kept */
   char status[200];
+  int statuserr;            /* the status reports a failure (drawn in the error colour) */
   char paths[240];          /* which path each piece takes: compiled or duals */
   int help;
   int box;                  /* a drag-zoom box is shown */

@@ -316,12 +316,27 @@ static cp_rect rect (float x, float y, float w, float h) {
   return r;
 }
 
+/* room for the read-out: a line each, and a second where the small font would still not fit */
+float cp_readout_height (const cp_frame *F, int w) {
+  float s = F->scale > 0 ? F->scale : 1, lines = 0, avail = w - 24 * s;
+  const char *q = F->readout;
+  while (*q) {
+    size_t n = strcspn(q, "\n"), k, chars = 0;
+    for (k = 0; k < n; k++) chars += ((unsigned char)q[k] & 0xc0) != 0x80;  /* UTF-8 characters */
+    lines += 1 + (float)floor(chars * 7.2f * s / avail);  /* 12 px DejaVu: about 7 px a character */
+    q += n;
+    if (*q == '\n') q++;
+  }
+  if (lines < 1) lines = 1;
+  return 16 * s + 18 * s * lines;
+}
+
 void cp_layout (cp_frame *F, int w, int h) {
   float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, top, bottom, bw, bh;
   int n = F->npanels, cols, bestc = 1, rows, i;
   double best = 1e9;
   F->header = rect(0, 0, (float)w, 30 * s);
-  F->footer.h = 34 * s + (F->nsliders > 0 ? 30 * s : 0);
+  F->footer.h = cp_readout_height(F, w) + (F->nsliders > 0 ? 30 * s : 0);
   F->footer = rect(0, h - F->footer.h, (float)w, F->footer.h);
   top = F->header.h;
   bottom = F->footer.y;
@@ -343,7 +358,7 @@ void cp_layout (cp_frame *F, int w, int h) {
     float cw = (bw - (cols - 1) * gap) / cols, ch = (bh - (rows - 1) * gap) / rows;
     float x = gap + (i % cols) * (cw + gap), y = top + (i / cols) * (ch + gap);
     p->outer = rect(x, y, cw, ch);
-    p->plot = rect(x + 58 * s, y + 30 * s, cw - 58 * s - 12 * s, ch - 30 * s - 26 * s);
+    p->plot = rect(x + 58 * s, y + 30 * s, cw - 58 * s - (p->axis2 ? 56 : 12) * s, ch - 30 * s - 26 * s);
     if (p->plot.w < 10) p->plot.w = 10;
     if (p->plot.h < 10) p->plot.h = 10;
   }
@@ -430,6 +445,38 @@ static void drawcurve (cp_renderer *R, const cp_panel *p, const cp_curve *c) {
   flush(R);
 }
 
+/* curve i of p in its own y view: the factors of an axis2 panel map through z0..z1 */
+static const cp_panel *viewof (const cp_panel *p, int i, cp_panel *z) {
+  if (!p->axis2 || i == 0 || !(p->z1 > p->z0)) return p;
+  *z = *p;
+  z->y0 = p->z0;
+  z->y1 = p->z1;
+  return z;
+}
+
+/* the factors' axis, right of the plot: ticks and labels in the factor colour */
+static void drawaxis2 (cp_renderer *R, const cp_panel *p) {
+  double tk[64], step;
+  char buf[64];
+  cp_panel z;
+  const cp_panel *v;
+  float s = R->s, x1 = p->plot.x + p->plot.w;
+  int n, i, ty = (int)(p->plot.h / (40 * s));
+  cp_color c = p->ncurves > 1 ? p->curves[1].color : C_DIM;
+  if (!p->axis2 || p->ncurves < 2 || !(p->z1 > p->z0)) return;
+  v = viewof(p, 1, &z);
+  c.r = (unsigned char)(c.r * 0.55f); c.g = (unsigned char)(c.g * 0.55f); c.b = (unsigned char)(c.b * 0.55f);
+  n = cp_ticks(p->z0, p->z1, ty < 2 ? 2 : ty, tk, 64, &step);
+  for (i = 0; i < n; i++) {
+    float y = cp_py(v, tk[i]);
+    color(R, c);
+    SDL_RenderDrawLineF(R->r, x1, y, x1 + 4 * s, y);
+    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    text(R, buf, F_SMALL, c, x1 + 6 * s, y, 0, 1);
+  }
+  text(R, "factors", F_SMALL, c, x1 + 4 * s, p->plot.y - 4 * s, 0, 2);
+}
+
 static void drawcursor (cp_renderer *R, const cp_panel *p) {
   float s = R->s, x = cp_px(p, p->ct);
   int i;
@@ -438,20 +485,35 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
   flush(R);
   for (i = 0; i < p->ncurves; i++) {
     const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
     if (!isfinite(m->y)) continue;
     if (m->has_slope && isfinite(m->slope)) {
       /* tangent over a fifth of the plot width each side, in data units */
       double dt = 0.2 * (p->t1 - p->t0);
-      seg(R, cp_px(p, p->ct - dt), cp_py(p, m->y - m->slope * dt),
-          cp_px(p, p->ct + dt), cp_py(p, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
+      seg(R, cp_px(p, p->ct - dt), cp_py(pv, m->y - m->slope * dt),
+          cp_px(p, p->ct + dt), cp_py(pv, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
     }
   }
   flush(R);
   for (i = p->ncurves - 1; i >= 0; i--) {  /* the main curve's mark ends up on top */
     const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
+    if (m->undefined) {  /* no derivative here: open rings, at the value and at each side */
+      double ys[3];
+      int k;
+      ys[0] = m->y; ys[1] = m->yl; ys[2] = m->yr;
+      for (k = 0; k < 3; k++) {
+        if (!isfinite(ys[k]) || (k == 2 && ys[2] == ys[1])) continue;
+        disc(R, x, cp_py(pv, ys[k]), 6.5f * s, C_ERR);
+        disc(R, x, cp_py(pv, ys[k]), 4 * s, C_WHITE);
+      }
+      continue;
+    }
     if (!isfinite(m->y)) continue;
-    disc(R, x, cp_py(p, m->y), 5.5f * s, C_TANGENT);
-    disc(R, x, cp_py(p, m->y), 4 * s, p->curves[i].color);
+    disc(R, x, cp_py(pv, m->y), 5.5f * s, C_TANGENT);
+    disc(R, x, cp_py(pv, m->y), 4 * s, p->curves[i].color);
   }
   flush(R);
 }
@@ -494,11 +556,15 @@ static void drawpanel (cp_renderer *R, const cp_panel *p) {
     SDL_RenderDrawLineF(R->r, a, p->plot.y, a, p->plot.y + p->plot.h);
     SDL_RenderDrawLineF(R->r, b, p->plot.y, b, p->plot.y + p->plot.h);
   }
-  for (i = p->ncurves - 1; i >= 0; i--) drawcurve(R, p, &p->curves[i]);
+  for (i = p->ncurves - 1; i >= 0; i--) {
+    cp_panel zv;
+    drawcurve(R, viewof(p, i, &zv), &p->curves[i]);
+  }
   drawlegend(R, p);
   if (p->cursor) drawcursor(R, p);
   setclip(R, NULL);
   strokerect(R, p->plot, C_BORDER);
+  drawaxis2(R, p);
 }
 
 /* splits s into lines that fit width w (on spaces) and draws them from y down */
@@ -537,7 +603,8 @@ static const char *helplines[][2] = {
   {"a", "fit y to the visible curves"},
   {"s", "save a PNG screenshot (the path is printed)"},
   {"n, p", "next, previous script in the folder"},
-  {"h, ?", "this help"},
+  {"+, -", "larger, smaller text (ctrl+0: as it was)"},
+  {"h, ?", "this help (Esc closes it)"},
   {"q, Esc", "quit"},
   {"", "The script is reloaded when its file changes."},
   {NULL, NULL}
@@ -564,6 +631,30 @@ static void drawsliders (cp_renderer *R, const cp_frame *F) {
   }
 }
 
+/* the read-out, a line at a time, in the largest font that fits; wrapped when none does */
+static void drawreadout (cp_renderer *R, const cp_frame *F, int ow) {
+  static const int fonts[] = {F_TITLE, F_NORMAL, F_SMALL};
+  float s = R->s, avail = ow - 24 * s, y = F->footer.y + F->footer.h - cp_readout_height(F, ow) + 8 * s;
+  const char *q = F->readout;
+  char line[480];
+  while (*q) {
+    size_t n = strcspn(q, "\n");
+    int k;
+    float lh;
+    if (n >= sizeof line) n = sizeof line - 1;
+    memcpy(line, q, n);
+    line[n] = 0;
+    for (k = 0; k < 2 && textw(R, line, fonts[k]) > avail; k++) {}
+    lh = R->font[fonts[k]] ? (float)TTF_FontLineSkip(R->font[fonts[k]]) : 17 * s;
+    if (textw(R, line, fonts[k]) <= avail) {
+      text(R, line, fonts[k], C_TEXT, 12 * s, y, 0, 0);
+      y += lh;
+    } else y = wrapped(R, line, F_SMALL, C_TEXT, 12 * s, y, avail);
+    q += n;
+    if (*q == '\n') q++;
+  }
+}
+
 void cp_render (cp_renderer *R, const cp_frame *F) {
   float s = R->s;
   int ow = 0, oh = 0, i;
@@ -572,14 +663,15 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   color(R, C_PAGE);
   SDL_RenderClear(R->r);
   text(R, F->title, F_TITLE, C_TEXT, 10 * s, F->header.h / 2, 0, 1);
-  text(R, F->status[0] ? F->status : "h: help", F_SMALL, C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
+  text(R, F->status[0] ? F->status : "h: help", F->statuserr ? F_TITLE : F_SMALL,
+       F->statuserr ? C_ERR : C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
   for (i = 0; i < F->npanels; i++) drawpanel(R, &F->panels[i]);
   /* footer: sliders, then the chain rule read out at x0 */
   fillrect(R, F->footer, C_PANEL);
   color(R, C_BORDER);
   SDL_RenderDrawLineF(R->r, 0, F->footer.y, (float)ow, F->footer.y);
   drawsliders(R, F);
-  text(R, F->readout, F_TITLE, C_TEXT, 12 * s, F->footer.y + F->footer.h - 17 * s, 0, 1);
+  drawreadout(R, F, ow);
   if (F->box) {
     fillrect(R, F->boxr, (cp_color){31, 119, 180, 40});
     strokerect(R, F->boxr, (cp_color){31, 119, 180, 200});
@@ -594,7 +686,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     b.h = lh * (lines + 1) + 16 * s;
     fillrect(R, b, alpha(C_ERRBG, 245));
     strokerect(R, b, C_ERR);
-    text(R, "Script error (the last good plot is kept):", F_TITLE, C_ERR, b.x + 10 * s,
+    text(R, F->errtitle[0] ? F->errtitle : "Script error:", F_TITLE, C_ERR, b.x + 10 * s,
          b.y + 8 * s, 0, 0);
     wrapped(R, F->error, F_NORMAL, C_ERR, b.x + 10 * s, b.y + 8 * s + lh * 1.3f, b.w - 20 * s);
   }

@@ -21,6 +21,9 @@ int cp_renderer_hasfont (const cp_renderer *R);
 /* Places header, panels (2x2, 1x4 ... by aspect ratio), sliders and footer in a w x h output. */
 void cp_layout (cp_frame *F, int w, int h);
 
+/* Height of the footer's read-out for a w pixels wide output (every line fits, wrapped if need be). */
+float cp_readout_height (const cp_frame *F, int w);
+
 /* Draws everything; the caller presents or reads the pixels. */
 void cp_render (cp_renderer *R, const cp_frame *F);
 

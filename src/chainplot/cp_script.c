@@ -38,6 +38,10 @@ struct cp_script {
   long saved;           /* budget left while a piece is traced */
   cp_stages st[CP_MAXPANELS][CP_MAXCURVES + 1];  /* [p][0]: coverage, [p][c + 1]: curve c */
   char paths[240];
+  int prevmodel, prevcurves;  /* the model a load replaced, until commit or revert */
+  cp_stages prevst[CP_MAXPANELS][CP_MAXCURVES + 1];
+  char prevpaths[240];
+  double width;         /* of the x view, for the cursor read-out (0: the script's) */
   char err[800];
 };
 
@@ -123,7 +127,7 @@ cp_script *cp_script_new (int trust, size_t memlimit, long budget) {
   S->trust = trust;
   S->limit = 0;
   S->budget = S->left = budget > 0 ? budget : 50000000L;
-  S->model = S->curves = LUA_NOREF;
+  S->model = S->curves = S->prevmodel = S->prevcurves = LUA_NOREF;
   S->compile = 1;
   L = S->L = lua_newstate(limited_alloc, S);
   if (!L) {
@@ -159,7 +163,7 @@ cp_script *cp_script_wrap (lua_State *L) {
   S->L = L;
   S->trust = 1;
   S->budget = S->left = 1;
-  S->model = S->curves = LUA_NOREF;
+  S->model = S->curves = S->prevmodel = S->prevcurves = LUA_NOREF;
   S->compile = 1;
   return S;
 }
@@ -170,6 +174,7 @@ void cp_script_free (cp_script *S) {
   else {
     luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
     luaL_unref(S->L, LUA_REGISTRYINDEX, S->curves);
+    cp_script_commit(S);
   }
   free(S);
 }
@@ -303,12 +308,33 @@ static int adopt (cp_script *S) {
     lua_seti(L, -3, p);
   }
   lua_pop(L, 1);
-  luaL_unref(L, LUA_REGISTRYINDEX, S->curves);
+  cp_script_commit(S);  /* keep the model being replaced, for cp_script_revert */
+  S->prevcurves = S->curves;
+  S->prevmodel = S->model;
+  memcpy(S->prevst, S->st, sizeof S->st);
+  memcpy(S->prevpaths, S->paths, sizeof S->paths);
   S->curves = luaL_ref(L, LUA_REGISTRYINDEX);
   readcompiled(S);
-  luaL_unref(L, LUA_REGISTRYINDEX, S->model);
   S->model = luaL_ref(L, LUA_REGISTRYINDEX);
   S->err[0] = 0;
+  return 0;
+}
+
+void cp_script_commit (cp_script *S) {
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->prevmodel);
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->prevcurves);
+  S->prevmodel = S->prevcurves = LUA_NOREF;
+}
+
+int cp_script_revert (cp_script *S) {
+  if (S->prevmodel == LUA_NOREF) return -1;
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->model);
+  luaL_unref(S->L, LUA_REGISTRYINDEX, S->curves);
+  S->model = S->prevmodel;
+  S->curves = S->prevcurves;
+  memcpy(S->st, S->prevst, sizeof S->st);
+  memcpy(S->paths, S->prevpaths, sizeof S->paths);
+  S->prevmodel = S->prevcurves = LUA_NOREF;
   return 0;
 }
 
@@ -405,7 +431,9 @@ void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1) {
     P->isx = strcmp(P->axis, "x") == 0;
     lua_getfield(L, -1, "shade");
     P->shade = !lua_isnil(L, -1);
-    lua_pop(L, 1);
+    lua_getfield(L, -2, "axis2");
+    P->axis2 = lua_toboolean(L, -1);
+    lua_pop(L, 2);
     lua_getfield(L, -1, "curves");
     P->ncurves = (int)luaL_len(L, -1);
     if (P->ncurves > CP_MAXCURVES) P->ncurves = CP_MAXCURVES;
@@ -493,8 +521,14 @@ int cp_script_eval (void *ud, double t, double *y) {
 static int l_cursor (lua_State *L) {
   lua_getfield(L, 1, "cursor");
   lua_pushvalue(L, 2);
-  lua_call(L, 1, 3);
+  if (lua_tonumber(L, 3) > 0) lua_pushvalue(L, 3);
+  else lua_pushnil(L);
+  lua_call(L, 2, 3);
   return 3;
+}
+
+void cp_script_setview (cp_script *S, double x0, double x1) {
+  S->width = x1 - x0;
 }
 
 int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals) {
@@ -504,7 +538,8 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
   lua_pushcfunction(L, l_cursor);
   lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
   lua_pushnumber(L, x0);
-  if (pcallk(S, 2, 3) != LUA_OK) {
+  lua_pushnumber(L, S->width);
+  if (pcallk(S, 3, 3) != LUA_OK) {
     seterr(S, "");
     for (p = 0; p < F->npanels; p++) F->panels[p].cursor = 0;
     F->readout[0] = 0;  /* never a stale read-out */
@@ -529,6 +564,13 @@ int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nv
       m->y = getnum(L, -1, "y", NAN);
       m->slope = getnum(L, -1, "slope", NAN);
       m->has_slope = !isnan(m->slope);
+      m->yl = getnum(L, -1, "yl", NAN);
+      m->yr = getnum(L, -1, "yr", NAN);
+      if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "undefined");
+        m->undefined = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      } else m->undefined = 0;
       lua_pop(L, 1);
     }
     lua_pop(L, 2);

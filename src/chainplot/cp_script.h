@@ -24,6 +24,13 @@ lua_State *cp_script_lua (cp_script *S);
 */
 int cp_script_load (cp_script *S, const char *path);
 
+/*
+** After a load the model it replaced is kept until cp_script_commit; cp_script_revert puts it
+** back (a new script that fails on its first frame leaves the last good plot whole). -1: none.
+*/
+int cp_script_revert (cp_script *S);
+void cp_script_commit (cp_script *S);
+
 /* Uses the model table on top of the stack (popped), e.g. built by chainrule.plot. */
 int cp_script_setmodel (cp_script *S);
 
@@ -57,6 +64,9 @@ int cp_script_eval (void *ud, double t, double *y);
 /* Cursor marks for every panel and the read-out at x0; vals (may be NULL) gets
    x, u1.., du1/dx.., h, h' as numbers for tests: returns how many, or -1 on error. */
 int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals);
+
+/* The x view the cursor is read in: its digits and the one-sided steps follow the zoom. */
+void cp_script_setview (cp_script *S, double x0, double x1);
 
 /* Sets parameter i (0-based) and mirrors it in the frame's slider. */
 int cp_script_setparam (cp_script *S, cp_frame *F, int i, double v);

@@ -39,10 +39,14 @@ static void screenshot (cp_app *A, SDL_Renderer *r, const char *dir, int *count)
     printf("%s\n", path);
     fflush(stdout);
     snprintf(msg, sizeof msg, "saved %s", path);
-    memcpy(A->F.status, msg, sizeof A->F.status - 1);
-    A->F.status[sizeof A->F.status - 1] = 0;
-  } else
-    fprintf(stderr, "chainplot: screenshot failed: %s\n", SDL_GetError());
+    A->F.statuserr = 0;
+  } else {
+    fprintf(stderr, "chainplot: screenshot failed: %s: %s\n", path, SDL_GetError());
+    snprintf(msg, sizeof msg, "could not save %s: %s", path, SDL_GetError());
+    A->F.statuserr = 1;  /* said in the window too, where the teacher looks */
+  }
+  memcpy(A->F.status, msg, sizeof A->F.status - 1);
+  A->F.status[sizeof A->F.status - 1] = 0;
   SDL_FreeSurface(s);
 }
 
@@ -57,7 +61,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
   SDL_Renderer *r;
   cp_renderer *R = NULL;
   Mouse m;
-  float scale = 0;
+  float scale = 0, user = o->scale > 0 ? o->scale : 1;
   int running = 1, redraw = 1, shots = 0, shown = 0, want_shot = 0;
   Uint32 lastpoll = 0;
   char lasterr[sizeof A->F.error], lastpath[sizeof A->path];
@@ -79,8 +83,8 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     int ww, wh, ow, oh;
     SDL_GetWindowSize(win, &ww, &wh);
     SDL_GetRendererOutputSize(r, &ow, &oh);
-    if (ww > 0 && (float)ow / ww != scale) {  /* high DPI: everything is sized from here */
-      scale = (float)ow / ww;
+    if (ww > 0 && (float)ow / ww * user != scale) {  /* high DPI and --scale: all sized from here */
+      scale = (float)ow / ww * user;
       cp_renderer_free(R);
       R = cp_renderer_new(r, o->font, scale);
       A->F.scale = scale;
@@ -104,6 +108,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         if (A->F.error[0]) fprintf(stderr, "chainplot: %s\n", A->F.error);
         snprintf(lasterr, sizeof lasterr, "%s", A->F.error);
         snprintf(lastpath, sizeof lastpath, "%s", A->path);
+      }
+      if (want_shot) {  /* the picture, not the notice of the last save */
+        A->F.status[0] = 0;
+        A->F.statuserr = 0;
       }
       cp_render(R, &A->F);
       if (want_shot) {
@@ -139,8 +147,22 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         double step = (A->x1 - A->x0) * (mod & KMOD_SHIFT ? 0.1 : 0.01);
         redraw = 1;
         switch (ev.key.keysym.sym) {
-        case SDLK_q: case SDLK_ESCAPE: running = 0; break;
+        case SDLK_q: running = 0; break;
+        case SDLK_ESCAPE:  /* Esc closes the help overlay first */
+          if (A->F.help) A->F.help = 0;
+          else running = 0;
+          break;
         case SDLK_h: A->F.help = !A->F.help; break;
+        case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:  /* text size, for a projector */
+          user = fminf(user * 1.15f, 4);
+          break;
+        case SDLK_MINUS: case SDLK_KP_MINUS:
+          user = fmaxf(user / 1.15f, 0.5f);
+          break;
+        case SDLK_0:
+          if (mod & KMOD_CTRL) user = o->scale > 0 ? o->scale : 1;
+          else redraw = 0;
+          break;
         case SDLK_r: cp_app_reset(A); break;
         case SDLK_a: cp_app_fity(A); break;
         case SDLK_s: want_shot = 1; break;

@@ -8,6 +8,7 @@ typedef struct cp_winopts {
   const char *font;      /* NULL: DejaVu Sans */
   const char *shotdir;   /* where s saves (NULL: current directory) */
   int w, h;              /* window size (0: 1280x800) */
+  float scale;           /* text and line size (0: 1), times the screen's pixel density */
 } cp_winopts;
 
 /*

@@ -120,6 +120,7 @@ static int l_show (lua_State *L) {
   wo.shotdir = o.shotdir;
   wo.w = o.w;
   wo.h = o.h;
+  wo.scale = (float)o.scale;
   rc = cp_window_run(A, &wo);
   cp_app_free(A);
   SDL_QuitSubSystem(SDL_INIT_VIDEO);
