@@ -42,7 +42,18 @@ static double v_sign (double a, double b) {
   return (a > 0) ? 1.0 : (a < 0) ? -1.0 : (a == 0) ? 0.0 : a;
 }
 
-/* Heaviside step with H(0) = 1/2, so ties in max and min split evenly */
+/* the weight max(a, b)'s derivative puts on b: 1 when b is chosen, 1/2 at a tie (equal
+   infinities too), 0 when a is chosen, unordered (NaN) included, as v_max keeps a then */
+static double v_over (double a, double b) { return (a < b) ? 1.0 : (a == b) ? 0.5 : 0.0; }
+
+/* 1 when a == b, else 0 (NaN equals nothing): counts the ties of an n-ary max or min */
+static double v_same (double a, double b) { return (a == b) ? 1.0 : 0.0; }
+
+/* 0 in value, with b's derivative where a == b (0 elsewhere): not a function of its own but
+   the device by which n-ary max and min hand each tied argument's derivative on (math.lua) */
+static double v_tie (double a, double b) { (void)a; (void)b; return 0.0; }
+
+/* Heaviside step with H(0) = 1/2 */
 static double v_step (double a, double b) {
   (void)b;
   return (a > 0) ? 1.0 : (a < 0) ? 0.0 : (a == 0) ? 0.5 : a;
@@ -115,8 +126,8 @@ const cr_op cr_ops[CR_NOPS] = {
   [CR_OP_ceil]  = {"ceil",  1, v_ceil,  {"0", NULL}, 0, NULL},
   [CR_OP_trunc] = {"trunc", 1, v_trunc, {"0", NULL}, 0, NULL},
   [CR_OP_fmod]  = {"fmod",  2, v_fmod,  {"1", "-trunc(a/b)"}, 0, NULL},
-  [CR_OP_max]   = {"max",   2, v_max,   {"step(a - b)", "step(b - a)"}, 0, NULL},
-  [CR_OP_min]   = {"min",   2, v_min,   {"step(b - a)", "step(a - b)"}, 0, NULL},
+  [CR_OP_max]   = {"max",   2, v_max,   {"1 - over(a, b)", "over(a, b)"}, 0, NULL},
+  [CR_OP_min]   = {"min",   2, v_min,   {"1 - over(b, a)", "over(b, a)"}, 0, NULL},
   [CR_OP_hypot] = {"hypot", 2, v_hypot, {"a/y", "b/y"}, 0, NULL},
   [CR_OP_sinh]  = {"sinh",  1, v_sinh,  {"cosh(a)", NULL}, 0, NULL},
   [CR_OP_cosh]  = {"cosh",  1, v_cosh,  {"sinh(a)", NULL}, 0, NULL},
@@ -132,6 +143,9 @@ const cr_op cr_ops[CR_NOPS] = {
   [CR_OP_softplus] = {"softplus", 1, v_softplus, {"sigmoid(a)", NULL}, 0, NULL},
   [CR_OP_xlogy] = {"xlogy", 2, v_xlogy, {"log(b)", "a/b"}, 0, NULL},
   [CR_OP_mulz]  = {"mulz",  2, v_mulz,  {"b", "a"}, 0, NULL},
+  [CR_OP_over]  = {"over",  2, v_over,  {"0", "0"}, 0, NULL},
+  [CR_OP_same]  = {"same",  2, v_same,  {"0", "0"}, 0, NULL},
+  [CR_OP_tie]   = {"tie",   2, v_tie,   {"0", "same(a, b)"}, 0, NULL},
 };
 
 static cr_rule rules[CR_NOPS][2];

@@ -10,7 +10,7 @@
   _(floor) _(ceil) _(trunc) _(fmod) _(max) _(min) _(hypot) \
   _(sinh) _(cosh) _(tanh) _(asinh) _(acosh) _(atanh) \
   _(log1p) _(expm1) _(erf) _(sigmoid) _(relu) _(softplus) \
-  _(xlogy) _(mulz)
+  _(xlogy) _(mulz) _(over) _(same) _(tie)
 
 #define CR_OPENUM(n) CR_OP_##n,
 typedef enum cr_opid { CR_OPLIST(CR_OPENUM) CR_NOPS } cr_opid;

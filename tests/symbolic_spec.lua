@@ -41,6 +41,7 @@ local battery = {
   function (x) return m.floor(3*x) + m.ceil(2*x) + ops.trunc(5*x) * x end,
   function (x) return m.fmod(4*x, 0.7) end,
   function (x) return m.max(x, 1 - x) + m.min(x^2, 0.3) end,
+  function (x) return m.max(x, 0.5, 1 - x) + m.min(x, 0.6, x^2) + ops.over(x, 0.5) * x end,
   function (x) return m.hypot(x, 2*x + 1) end,
   function (x) return m.sinh(x) + m.cosh(2*x) + m.tanh(x/3) end,
   function (x) return m.asinh(x) + m.acosh(x + 1.5) + m.atanh(x - 0.1) end,

@@ -88,7 +88,14 @@ function M.modf (x, ...)
   return ip, x - ip
 end
 
--- max and min pick as math does (the first of equal values); derivative ties split evenly
+-- max and min pick as math does (the first of equal values, the first argument over a NaN).
+-- Two arguments are the op itself, whose rule splits a tie in halves.  With more, pairwise
+-- halves would depend on the order, so the tied arguments share the derivative evenly:
+--   (m - tie(m, m)) - (sum_i tie(-m, -x_i)) / max(k, 1),  k = sum_i same(x_i, m)
+-- tie is 0 carrying its second argument's derivative where the two are equal, so this is
+-- m in value (-0.0 too) with derivative exactly (sum over ties of x_i') / k.  k is 0 only
+-- when x_1 is NaN, and then the result is m with m's own derivative.
+local same, tie, opmax = ops.same, ops.tie, ops.max
 local function extremum (name, op)
   local mf = math[name]
   return function (...)
@@ -97,18 +104,22 @@ local function extremum (name, op)
     for i = 1, n do
       if type((select(i, ...))) ~= "number" then allnum = false; break end
     end
-    if n == 0 then
-      error(("bad argument #1 to '%s' (number expected, got no value)"):format(name), 2)
-    end
-    if allnum then return mf(...) end
-    local acc = ...
-    argcheck(name, 1, acc, true)
+    if allnum or n == 0 then return mf(...) end
+    local m = ...
+    argcheck(name, 1, m, true)
     for i = 2, n do
       local v = select(i, ...)
       argcheck(name, i, v, true)
-      acc = op(acc, v)
+      m = op(m, v)
     end
-    return acc
+    if n < 3 then return m end
+    local k, s, negm = 0, 0, -m
+    for i = 1, n do
+      local v = select(i, ...)
+      k = k + same(v, m)
+      s = s + tie(negm, -v)
+    end
+    return (m - tie(m, m)) - s / opmax(k, 1)
   end
 end
 M.max = extremum("max", ops.max)

@@ -110,6 +110,15 @@ static void test_conventions (void) {
     double a[2] = {1.5, 1};
     cr_dual_apply(NULL, CR_OP_max, 1, a, a, r);
     CHECK(r[0] == 1.5 && r[1] == 1, "max(x, x)' = 1, got %g", r[1]);
+    double nan2[2] = {NAN, 0}, one[2] = {1, 1}, inf[2] = {INFINITY, 1};
+    cr_dual_apply(NULL, CR_OP_max, 1, one, nan2, r);
+    CHECK(r[0] == 1 && r[1] == 1, "max(x, NaN) keeps x and its derivative: %g + %g eps", r[0], r[1]);
+    cr_dual_apply(NULL, CR_OP_min, 1, nan2, one, r);
+    CHECK(isnan(r[0]) && r[1] == 0, "min(NaN, x) keeps NaN and its derivative 0: %g", r[1]);
+    cr_dual_apply(NULL, CR_OP_max, 1, inf, inf, r);
+    CHECK(isinf(r[0]) && r[1] == 1, "max(x, x) at inf: derivative %g", r[1]);
+    cr_dual_apply(NULL, CR_OP_tie, 1, inf, inf, r);
+    CHECK(r[0] == 0 && r[1] == 1, "tie(x, x) at inf: 0 carrying the derivative, %g + %g eps", r[0], r[1]);
     cr_dual_apply(NULL, CR_OP_floor, 1, a, NULL, r);
     CHECK(r[0] == 1 && r[1] == 0, "floor'(1.5) = 0, got %g", r[1]);
   }

@@ -1,0 +1,82 @@
+-- consistency_spec.lua: results that agree whatever the argument order, mode or value (issue 16, item 6)
+local cr = require "chainrule"
+local m = cr.math
+local checkerr = H.checkerr
+
+local nan, inf = 0/0, math.huge
+
+-- one function's first derivative at p by every mode: duals, Taylor (order 2's first
+-- coefficient), the tape, the symbolic derivative and the compiled program
+local function bymodes (f, p)
+  local x = cr.symbol("x")
+  local F = cr.compile(f)
+  local _, dF = F:eval(p, 1)
+  return {
+    duals = cr.derivative(f, p),
+    taylor = cr.derivatives(f, p, 2)[2],
+    tape = cr.gradient(function (v) return f(v[1]) end, {p})[1],
+    symbolic = cr.diff(f(x), x)(p),
+    compiled = dF,
+  }
+end
+
+local function same (a, b) return a == b or (a ~= a and b ~= b) end
+
+local function allmodes (f, p, want, what)
+  for mode, d in pairs(bymodes(f, p)) do
+    assert(same(d, want), ("%s by %s: got %s, expected %s"):format(what, mode, tostring(d), tostring(want)))
+  end
+end
+
+describe("max and min with ties", function ()
+  it("split the derivative evenly among all tied arguments, in any order", function ()
+    allmodes(function (x) return m.max(x, 1, 1) end, 1, 1/3, "max(x, 1, 1)'")
+    allmodes(function (x) return m.max(1, 1, x) end, 1, 1/3, "max(1, 1, x)'")
+    allmodes(function (x) return m.max(1, x, 1) end, 1, 1/3, "max(1, x, 1)'")
+    allmodes(function (x) return m.min(x, 1, 1, 1) end, 1, 1/4, "min(x, 1, 1, 1)'")
+    allmodes(function (x) return m.max(x, 2*x - 1, 3*x - 2) end, 1, 2, "max(x, 2x-1, 3x-2)'")
+    allmodes(function (x) return m.max(3*x - 2, 2*x - 1, x) end, 1, 2, "max(3x-2, 2x-1, x)'")
+    allmodes(function (x) return m.min(x, 2*x - 1, 3*x - 2) end, 1, 2, "min(x, 2x-1, 3x-2)'")
+    allmodes(function (x) return m.min(3*x - 2, 2*x - 1, x) end, 1, 2, "min(3x-2, 2x-1, x)'")
+  end)
+
+  it("keep the ties of only some arguments to those arguments", function ()
+    -- at x = 1: x and 1 tie at the top, -5 is below; away from the tie one side wins
+    allmodes(function (x) return m.max(x, -5, 1) end, 1, 1/2, "max(x, -5, 1)'")
+    allmodes(function (x) return m.max(x, -5, 1) end, 2, 1, "max(x, -5, 1)' at 2")
+    allmodes(function (x) return m.max(x, -5, 1) end, 0, 0, "max(x, -5, 1)' at 0")
+    allmodes(function (x) return m.max(x, x, 2) end, 2, 2/3, "max(x, x, 2)'")
+  end)
+
+  it("give math.max's value bit for bit, -0.0 and infinities included", function ()
+    local v = m.max(cr.dual(-0.0), -0.0, -1)
+    assert.are.equal(-inf, 1 / cr.value(v))
+    assert.are.equal(inf, cr.value(m.max(cr.dual(inf), inf, 1)))
+    assert.are.equal(1/3, cr.deriv(m.max(cr.dual(inf), inf, inf)))
+    assert.are.equal(0.1 + 0.2, cr.value(m.max(cr.dual(0.1 + 0.2), 0.1 + 0.2, 0.3)))
+  end)
+
+  it("have tied second derivatives that agree too", function ()
+    local a = cr.derivative(function (x) return m.max(x*x, x, 1) end, 1, 2)
+    local b = cr.derivative(function (x) return m.max(1, x, x*x) end, 1, 2)
+    assert.are.equal(a, b)
+    assert.are.equal(2/3, a)
+  end)
+end)
+
+describe("max and min next to NaN", function ()
+  it("take math.max's value and the chosen argument's derivative", function ()
+    assert.is_true(math.max(1, nan) == 1)  -- the convention: a NaN after the first is passed over
+    allmodes(function (x) return m.max(x, nan) end, 1, 1, "max(x, NaN)'")
+    allmodes(function (x) return m.min(x, nan) end, 1, 1, "min(x, NaN)'")
+    allmodes(function (x) return m.max(x, nan, 1) end, 1, 1/2, "max(x, NaN, 1)'")
+    allmodes(function (x) return m.max(nan, x) end, 1, 0, "max(NaN, x)'")
+    allmodes(function (x) return m.max(nan, x, 2) end, 1, 0, "max(NaN, x, 2)'")
+    local v = m.max(cr.dual(1), nan)
+    assert.are.equal(1, cr.value(v))
+    assert.are.equal(1, cr.deriv(v))
+    v = m.max(nan, cr.dual(1), 2)
+    assert.is_true(cr.value(v) ~= cr.value(v))
+    assert.are.equal(0, cr.deriv(v))
+  end)
+end)
