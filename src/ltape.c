@@ -791,12 +791,12 @@ static int var_newindex (lua_State *L) {
                       k ? k : "?", v->tape ? "Var" : "param");
   if (k[0] == 'v') {
     double x;
-    if (!realpart(L, 3, &x) || lua_type(L, 3) != LUA_TNUMBER) {
-      /* a Var or dual on the right: take its value, as an update step means */
-      if (!realpart(L, 3, &x))
-        return luaL_error(L, "bad value for 'value' (number expected, got %s)",
-                          ldual_typename(L, 3));
-    }
+    /* a number, or a Var whose value an update step means; a dual's derivative part has
+       nowhere to go in a param (a number), so it is refused rather than dropped */
+    if (lua_type(L, 3) == LUA_TNUMBER) x = lua_tonumber(L, 3);
+    else if (tovar(L, 3) == NULL || !realpart(L, 3, &x))
+      return luaL_error(L, "bad value for 'value' (number expected, got %s)",
+                        ldual_typename(L, 3));
     v->x = x;
     v->serial = 0;  /* tapes that saw the old value keep it; the next one sees this */
   }

@@ -80,3 +80,62 @@ describe("max and min next to NaN", function ()
     assert.are.equal(0, cr.deriv(v))
   end)
 end)
+
+describe("inputs that would be dropped without a word", function ()
+  local f = function (v) return (v[1] or 0) * 2 end
+  it("gradient refuses a table of named inputs instead of passing an empty array", function ()
+    checkerr("bad argument #2 to 'gradient' (array of numbers expected, got a table with key 'a': "
+             .. "named inputs are supported by cr.graph only)", cr.gradient, f, {a = 1})
+    checkerr("got a table with key 'b'", cr.gradient, f, {1, b = 2})
+    checkerr("bad argument #2 to 'hessian' (array of numbers expected, got a table with key 'x'",
+             cr.hessian, f, {x = 1})
+    checkerr("got a table with key 1.5", cr.jacobian, function (v) return {v[1]} end, {[1.5] = 1})
+    checkerr("bad argument #2 to 'check'", cr.check, f, {x = 1})
+    checkerr("bad argument #2 to 'graph' (array of numbers expected, got a table with key 'b': "
+             .. "named inputs take a table of names only)", cr.graph, f, {1, b = 2})
+  end)
+
+  it("gradient still takes arrays, the empty one included, and graph named inputs", function ()
+    assert.are.same({2, 0}, (cr.gradient(function (v) return v[1] * 2 + 0 * v[2] end, {3, 4})))
+    assert.are.same({}, (cr.gradient(function () return 1 end, {})))
+    local g = cr.graph(function (t) return t.a * t.b end, {a = 3, b = 4})
+    assert.are.equal(12, g.nodes[g.output].value)
+  end)
+
+  it("a param's value refuses a dual instead of keeping its value part", function ()
+    local p = cr.param(2)
+    checkerr("bad value for 'value' (number expected, got chainrule.Dual)",
+             function () p.value = cr.dual(1) end)
+    assert.are.equal(2, p.value)
+    checkerr("bad value for 'value' (number expected, got nil)", function () p.value = nil end)
+    checkerr("bad value for 'value' (number expected, got string)", function () p.value = "3" end)
+    -- inside a derivative the seed is a dual too: refused, not cut to its value
+    checkerr("number expected, got chainrule.Dual", cr.derivative, function (x) p.value = x; return x end, 1)
+    p.value = 5
+    assert.are.equal(5, p.value)
+    p.value = p * 2  -- an update step computed on the tape: its value
+    assert.are.equal(10, p.value)
+  end)
+end)
+
+describe("compile inside compile", function ()
+  local msg = "compile: cannot compile inside a function being compiled (compile the outer one only)"
+  it("is refused, rather than merging the two variables", function ()
+    checkerr(msg, cr.compile, function (x) return cr.compile(function (y) return y * x end):eval(1) end)
+    checkerr(msg, cr.compile, function (x)
+      return cr.compile(function (v) return v[1] * x end, {n = 1}):value({1})
+    end)
+    checkerr(msg, cr.compile, function (v)
+      return cr.compile(function (y) return y * v[1] end):eval(1)
+    end, {n = 1})
+  end)
+
+  it("leaves compile working afterwards, inside and outside", function ()
+    pcall(cr.compile, function (x) return cr.compile(function (y) return y * x end):eval(1) end)
+    local F = cr.compile(function (x) return x * x * 3 end)
+    local v, d = F:eval(2, 1)
+    assert.are.equal(12, v)
+    assert.are.equal(12, d)
+    assert.are.equal(6, (cr.compile(function (y) return y * 2 end):eval(3)))
+  end)
+end)

@@ -35,6 +35,19 @@ local function valueof (x)
   return x
 end
 
+-- a key past the array part would be dropped without a word: {a = 1} is no empty array
+local function onlyarray (fname, t, i)
+  local n = #t
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 or k > n then
+      local key = type(k) == "string" and ("'" .. k .. "'") or tostring(k)
+      argerror(fname, i, ("array of numbers expected, got a table with key %s: %s"):format(key,
+        fname == "graph" and "named inputs take a table of names only"
+          or "named inputs are supported by cr.graph only"))
+    end
+  end
+end
+
 -- the inputs as an array: the array form f(x), or the spread form f(a, b, c)
 local function inputs (fname, first, ...)
   local n = select("#", ...)
@@ -45,6 +58,7 @@ local function inputs (fname, first, ...)
           typename(first[i]), i))
       end
     end
+    onlyarray(fname, first, 2)
     return first, #first, false, n
   end
   local xs = {first, ...}
@@ -178,6 +192,7 @@ local function checkarray (fname, x, i)
         typename(x[k]), k))
     end
   end
+  onlyarray(fname, x, i)
 end
 
 local function copy (x, n)

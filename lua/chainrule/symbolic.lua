@@ -306,6 +306,10 @@ return function (M)
       argerr(2, "compile", "table expected, got " .. typename(opts))
     end
     opts = opts or {}
+    -- an inner trace would share the outer one's symbols and end its mode: x*y compiles to 1
+    if select(2, core.expr_mode()) then
+      error("compile: cannot compile inside a function being compiled (compile the outer one only)", 2)
+    end
     if opts.n ~= nil or opts.data ~= nil then return compile_n(M, f, opts) end  -- many inputs
     local order = opts.order == nil and 1 or opts.order
     if math.type(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
