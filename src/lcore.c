@@ -9,6 +9,7 @@
 #include "lcompile.h"
 #include "ltape.h"
 #include "lgrad.h"
+#include "lmath.h"
 
 #if defined(__GNUC__)
 #define CR_EXPORT __attribute__((visibility("default")))
@@ -36,6 +37,7 @@ CR_EXPORT int luaopen_chainrule_core (lua_State *L) {
   lcompile_open(L);
   ltape_open(L);
   lgrad_open(L);
+  lmath_open(L);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &CORE_KEY);
   return 1;

@@ -2,8 +2,7 @@
 local core = require "chainrule.core"
 
 local ops = core.ops
-local type, select, error, getmetatable = type, select, error, getmetatable
-local mathtype = math.type
+local type, select, error, getmetatable, tonumber = type, select, error, getmetatable, tonumber
 
 local function cr_value (x)  -- value of a dual or of another chainrule value
   if core.isdual(x) then return core.value(x) end
@@ -31,62 +30,103 @@ end
 local function argcheck (name, i, x, given)
   if not isnum(x) then
     error(("bad argument #%d to '%s' (number expected, got %s)"):format(
-      i, name, typename(x, given)), 3)
+      i, name, typename(x, given)), 4)  -- past the C wrapper, at its caller
   end
 end
 
--- these are the ops' C functions: on numbers they give what math gives, bit for bit,
--- and floor, ceil and abs keep integer results as math does
-local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt", "abs", "floor", "ceil",
+-- argument i as a number-like value, a numeric string converted as math converts it
+local function arg (name, i, x, given)
+  if type(x) == "string" then
+    local v = tonumber(x)
+    if v then return v end
+  end
+  if not isnum(x) then
+    error(("bad argument #%d to '%s' (number expected, got %s)"):format(
+      i, name, typename(x, given)), 4)  -- past the C wrapper, at its caller
+  end
+  return x
+end
+
+-- these are the ops' C functions: on numbers they give what math gives, bit for bit
+local direct = {"sin", "cos", "tan", "asin", "acos", "exp", "sqrt", "abs",
                 "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "log1p", "expm1",
                 "cbrt", "erf", "sigmoid", "relu", "softplus", "hypot"}
 for _, name in ipairs(direct) do M[name] = ops[name] end
 
-function M.fmod (a, b, ...)
-  if type(a) == "number" and type(b) == "number" then
-    if b == 0 and mathtype(a) == "integer" and mathtype(b) == "integer" then
-      error("bad argument #2 to 'fmod' (zero)", 2)
-    end
-    return math.fmod(a, b, ...)
-  end
-  argcheck("fmod", 1, a, true)
-  argcheck("fmod", 2, b, b ~= nil)
+--[[ The rest are math's own function (through core.mathwrap) unless one of the arguments
+  that count is a chainrule value; then the version below runs.  So plain values get math's
+  results, its coercion of numeric strings and its messages, whatever they are. ]]
+local cr = {}
+
+function cr.floor (x) return ops.floor(x) end
+function cr.ceil (x) return ops.ceil(x) end
+
+function cr.fmod (...)
+  local a, b = ...
+  a = arg("fmod", 1, a, true)
+  b = arg("fmod", 2, b, select("#", ...) >= 2)
   return ops.fmod(a, b)
 end
 
-function M.atan (y, x, ...)
-  if type(y) == "number" and (x == nil or type(x) == "number") then
-    return math.atan(y, x, ...)
+-- atan(y [, x]), and the compatibility name atan2 (math.atan2 is math.atan in Lua 5.4)
+local function atan (name)
+  return function (y, ...)
+    local x = ...
+    y = arg(name, 1, y, true)
+    if x == nil then return ops.atan(y) end
+    return ops.atan2(y, arg(name, 2, x, true))
   end
-  argcheck("atan", 1, y, true)
-  if x == nil then return ops.atan(y) end
-  argcheck("atan", 2, x, true)
-  return ops.atan2(y, x)
 end
+cr.atan = atan("atan")
+cr.atan2 = atan("atan2")
 
 -- log(x, 2) and log(x, 10) use log2 and log10, as math.log does
-function M.log (x, base, ...)
-  if type(x) == "number" and (base == nil or type(base) == "number") then
-    return math.log(x, base, ...)
-  end
-  argcheck("log", 1, x, true)
+function cr.log (x, base)
+  x = arg("log", 1, x, true)
   if base == nil then return ops.log(x) end
-  argcheck("log", 2, base, true)
+  base = arg("log", 2, base, true)
   if base == 2 then return ops.log2(x) end
   if base == 10 then return ops.log10(x) end
   return ops.log(x) / ops.log(base)
 end
 
-function M.modf (x, ...)
-  if type(x) == "number" then return math.modf(x, ...) end
-  argcheck("modf", 1, x, true)
+function cr.modf (x)
   local ip = ops.trunc(x)
-  local v = core.isdual(x) and core.value(x) or x.value
+  local v = cr_value(x)
   if type(v) == "number" and (v == math.huge or v == -math.huge) then
     return ip, 0.0   -- math.modf(inf) is inf, 0.0
   end
   return ip, x - ip
 end
+
+function cr.pow (...)
+  local x, y = ...
+  x = arg("pow", 1, x, true)
+  y = arg("pow", 2, y, select("#", ...) >= 2)
+  return x ^ y
+end
+
+-- the exponent as math.ldexp takes it: an integer, or a float or string with an integer value
+function cr.ldexp (...)
+  local m, e = ...
+  m = arg("ldexp", 1, m, true)
+  local v = type(e) == "string" and tonumber(e) or e
+  local n = math.type(v) and math.tointeger(v)
+  if not n then
+    error(("bad argument #2 to 'ldexp' (%s)"):format(math.type(v)
+      and "number has no integer representation"
+      or "number expected, got " .. typename(e, select("#", ...) >= 2)), 3)
+  end
+  return m * math.ldexp(1, n)  -- scaling by a power of two is exact
+end
+
+function cr.frexp (x)
+  local _, e = math.frexp(cr_value(x))
+  return x * math.ldexp(1, -e), e
+end
+
+function cr.deg (x) return x * (180.0 / math.pi) end
+function cr.rad (x) return x * (math.pi / 180.0) end
 
 -- max and min pick as math does (the first of equal values, the first argument over a NaN).
 -- Two arguments are the op itself, whose rule splits a tie in halves.  With more, pairwise
@@ -94,17 +134,12 @@ end
 --   (m - tie(m, m)) - (sum_i tie(-m, -x_i)) / max(k, 1),  k = sum_i same(x_i, m)
 -- tie is 0 carrying its second argument's derivative where the two are equal, so this is
 -- m in value (-0.0 too) with derivative exactly (sum over ties of x_i') / k.  k is 0 only
--- when x_1 is NaN, and then the result is m with m's own derivative.
+-- when x_1 is NaN, and then the result is m with m's own derivative.  Strings are refused:
+-- math.max compares, and Lua does not order strings and numbers.
 local same, tie, opmax = ops.same, ops.tie, ops.max
 local function extremum (name, op)
-  local mf = math[name]
   return function (...)
     local n = select("#", ...)
-    local allnum = true
-    for i = 1, n do
-      if type((select(i, ...))) ~= "number" then allnum = false; break end
-    end
-    if allnum or n == 0 then return mf(...) end
     local m = ...
     argcheck(name, 1, m, true)
     for i = 2, n do
@@ -122,51 +157,24 @@ local function extremum (name, op)
     return (m - tie(m, m)) - s / opmax(k, 1)
   end
 end
-M.max = extremum("max", ops.max)
-M.min = extremum("min", ops.min)
+cr.max = extremum("max", ops.max)
+cr.min = extremum("min", ops.min)
 
--- Lua's compatibility functions, when this Lua has them (LUA_COMPAT_MATHLIB)
-if math.atan2 then M.atan2 = ops.atan2 end
+-- for each: how many leading arguments it reads (0: all; the rest math ignores), and math's
+-- checks of them (core.mathwrap runs them with the function's own name in the message)
+-- math.fmod checks its two arguments within one C call, so which is checked first is the
+-- compiler's choice: ask it
+local fmodsig = select(2, pcall(math.fmod)):find("#2", 1, true) and "zrnn" or "znn"
+local wraps = {floor = {1, "n"}, ceil = {1, "n"}, deg = {1, "n"}, rad = {1, "n"}, modf = {1, "n"},
+               frexp = {1, "n"}, fmod = {2, fmodsig}, atan = {2, "no"}, atan2 = {2, "no"},
+               log = {2, "no"}, pow = {2, "nn"}, ldexp = {2, "ni"}, max = {0, "v"}, min = {0, "v"}}
+for name, w in pairs(wraps) do
+  -- compatibility functions (pow, ldexp, frexp) only where this Lua's math has them
+  if math[name] then M[name] = core.mathwrap(name, math[name], cr[name], w[1], w[2]) end
+end
+-- atan2 always: Lua 5.4 without LUA_COMPAT_MATHLIB has no math.atan2, and with it math.atan2
+-- is math.atan (y [, x = 1]); so is this one
+if not math.atan2 then M.atan2 = core.mathwrap("atan2", math.atan, cr.atan2, 2, "no") end
 if math.log10 then M.log10 = ops.log10 end
-if math.pow then
-  function M.pow (x, y, ...)
-    if type(x) == "number" and type(y) == "number" then return math.pow(x, y, ...) end
-    argcheck("pow", 1, x, true)
-    argcheck("pow", 2, y, y ~= nil)
-    return x ^ y
-  end
-end
-if math.ldexp then
-  function M.ldexp (m, e, ...)
-    if type(m) == "number" then return math.ldexp(m, e, ...) end
-    argcheck("ldexp", 1, m, true)
-    local n = math.tointeger(e)
-    if not n then
-      error(("bad argument #2 to 'ldexp' (%s)"):format(type(e) == "number"
-        and "number has no integer representation" or "number expected, got " .. type(e)), 2)
-    end
-    return m * math.ldexp(1, n)  -- scaling by a power of two is exact
-  end
-end
-if math.frexp then
-  function M.frexp (x, ...)
-    if type(x) == "number" then return math.frexp(x, ...) end
-    argcheck("frexp", 1, x, true)
-    local _, e = math.frexp(cr_value(x))
-    return x * math.ldexp(1, -e), e
-  end
-end
-
-function M.deg (x)
-  if type(x) == "number" then return math.deg(x) end
-  argcheck("deg", 1, x, true)
-  return x * (180.0 / math.pi)
-end
-
-function M.rad (x)
-  if type(x) == "number" then return math.rad(x) end
-  argcheck("rad", 1, x, true)
-  return x * (math.pi / 180.0)
-end
 
 return M
