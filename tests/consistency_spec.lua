@@ -56,6 +56,15 @@ describe("max and min with ties", function ()
     assert.are.equal(0.1 + 0.2, cr.value(m.max(cr.dual(0.1 + 0.2), 0.1 + 0.2, 0.3)))
   end)
 
+  it("give compiled gradients equal to the tape's", function ()
+    local f = function (v) return m.max(v[1], v[2], v[3]) + m.min(v[3], v[2], nan) end
+    local G = cr.compile(f, {n = 3})
+    for _, p in ipairs{{1, 1, 1}, {1, 2, 2}, {3, 1, 3}} do
+      assert.are.same(cr.gradient(f, p), (G:gradient(p)))
+    end
+    assert.are.same({1/3, 1/3 + 1/2, 1/3 + 1/2}, (G:gradient({1, 1, 1})))
+  end)
+
   it("have tied second derivatives that agree too", function ()
     local a = cr.derivative(function (x) return m.max(x*x, x, 1) end, 1, 2)
     local b = cr.derivative(function (x) return m.max(1, x, x*x) end, 1, 2)
