@@ -137,7 +137,10 @@ function cr.rad (x) return x * (math.pi / 180.0) end
 -- when x_1 is NaN, and then the result is m with m's own derivative.  Strings are refused:
 -- math.max compares, and Lua does not order strings and numbers.
 local same, tie, opmax = ops.same, ops.tie, ops.max
+local isdual, istaylor, isvar = core.isdual, core.istaylor, core.isvar
+local function pointwise (v) return isdual(v) or istaylor(v) or isvar(v) end
 local function extremum (name, op)
+  local ismax = name == "max"
   return function (...)
     local n = select("#", ...)
     local m = ...
@@ -148,6 +151,15 @@ local function extremum (name, op)
       m = op(m, v)
     end
     if n < 3 then return m end
+    if pointwise(m) then  -- a value at one point, not a trace: the terms matter only at a tie
+      local k = 0
+      for i = 1, n do
+        local v = select(i, ...)
+        -- m is above (below) every argument but NaN: one comparison tells a tie
+        if (ismax and m <= v) or (not ismax and v <= m) then k = k + 1 end
+      end
+      if k <= 1 then return m end  -- m then has the chosen argument's derivative already
+    end
     local k, s, negm = 0, 0, -m
     for i = 1, n do
       local v = select(i, ...)
