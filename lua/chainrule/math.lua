@@ -58,8 +58,7 @@ for _, name in ipairs(direct) do M[name] = ops[name] end
   results, its coercion of numeric strings and its messages, whatever they are. ]]
 local cr = {}
 
-function cr.floor (x) return ops.floor(x) end
-function cr.ceil (x) return ops.ceil(x) end
+cr.floor, cr.ceil = ops.floor, ops.ceil
 
 function cr.fmod (...)
   local a, b = ...
