@@ -100,6 +100,22 @@ describe("symbolic expressions", function ()
     for _, c in ipairs(cases) do assert.are.equal(c[2], tostring(c[1])) end
   end)
 
+  it("print constants, subnormals included, in the shortest form that reads back", function ()
+    cr.simplify(false)  -- keeps x*k as written
+    finally(function () cr.simplify(true) end)
+    assert.are.equal("x*5e-324", tostring(x * 5e-324))
+    assert.are.equal("x*(-1e-310)", tostring(x * -1e-310))
+    for _, k in ipairs{5e-324, 1.5e-323, 1e-310, 2.225073858507201e-308, 2.2250738585072014e-308,
+                       0.1, 1/3, 1e300, 1.2345678901234568e17} do
+      local s = tostring(x * k):match("^x%*(.*)$")
+      assert.are.equal(k, tonumber(s), s)
+      local digits = #s:gsub("e.*", ""):gsub("[^%d]", ""):gsub("^0+", "")
+      for p = 1, digits - 1 do  -- no shorter form reads back
+        assert.are_not.equal(k, tonumber(("%." .. p .. "g"):format(k)), s)
+      end
+    end
+  end)
+
   it("give LaTeX", function ()
     assert.are.equal("\\left(x^{2} + 5\\right)^{3}", ((x^2 + 5)^3):latex())
     assert.are.equal("3 \\cdot \\exp\\left(3 \\cdot x\\right)", cr.diff(m.exp(3*x)):latex())
