@@ -488,6 +488,16 @@ static const luaL_Reg metameth[] = {
 
 /* ---- functions of chainrule.core ---- */
 
+/* Lua's reserved words: a symbol so named would not read back */
+static int iskeyword (const char *s) {
+  static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false", "for",
+    "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then",
+    "true", "until", "while", NULL};
+  int i;
+  for (i = 0; kw[i]; i++) if (strcmp(s, kw[i]) == 0) return 1;
+  return 0;
+}
+
 static int l_symbol (lua_State *L) {
   size_t len;
   const char *name = lua_tolstring(L, 1, &len), *p;
@@ -499,6 +509,8 @@ static int l_symbol (lua_State *L) {
       break;
   if (len == 0 || *p != '\0')
     return luaL_error(L, "bad argument #1 to 'symbol' (name must be a Lua identifier)");
+  if (iskeyword(name))
+    return luaL_error(L, "bad argument #1 to 'symbol' (name must be a Lua identifier, got the keyword '%s')", name);
   if (lua_gettop(L) > 1)
     return luaL_error(L, "bad argument #2 to 'symbol' (no more than 1 argument expected)");
   cr_expr_maybe_collect(lexpr_pool(L));

@@ -156,6 +156,11 @@ describe("symbolic expressions", function ()
                function () return (x + y)(1) end)
     H.checkerr("bad argument #1 to 'symbol' (name must be a Lua identifier)", cr.symbol, "1x")
     H.checkerr("bad argument #1 to 'symbol' (string expected, got nil)", cr.symbol, nil)
+    for _, kw in ipairs{"end", "nil", "function", "and", "while", "goto"} do
+      H.checkerr("bad argument #1 to 'symbol' (name must be a Lua identifier, got the keyword '"
+                 .. kw .. "')", cr.symbol, kw)
+    end
+    assert.are.equal("ends", tostring(cr.symbol("ends")))  -- only the whole word is reserved
     H.checkerr("attempt to compare a symbolic expression", function () return x < 1 end)
     H.checkerr("attempt to compare a symbolic expression", function () return 1 <= x end)
     H.checkerr("attempt to perform arithmetic on a table value", function () return x + {} end)
