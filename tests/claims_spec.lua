@@ -20,3 +20,27 @@ describe("sqrt' at zero", function ()
     end)
   end
 end)
+
+describe("plot.show of a script path without a display", function ()
+  it("returns the path of the PNG chainplot rendered instead", function ()
+    local root = io.popen("pwd"):read("l")
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir " .. dir))
+    local script = ("io.write(tostring(require('chainrule.plot').show(%q)))"):format(
+      root .. "/plots/tan.lua")
+    local cmd = ("cd %s && env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER LUA_PATH=%q " ..
+      "LUA_CPATH=%q lua5.4 -e %q 2>/dev/null"):format(dir,
+      root .. "/lua/?.lua;" .. root .. "/lua/?/init.lua", root .. "/build/?.so", script)
+    local f = io.popen(cmd)
+    local out = f:read("a")
+    f:close()
+    local png = io.open(dir .. "/chainplot-tan.png", "rb")
+    os.execute("rm -rf " .. dir)
+    assert.is_truthy(png, "no PNG was written")
+    assert.are.equal("\137PNG", png:read(4))
+    png:close()
+    assert.are.equal("/chainplot-tan.png", out:sub(-18))
+    assert.are.equal(dir, out:sub(1, -19):gsub("^/private", ""))
+  end)
+end)

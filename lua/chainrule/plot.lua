@@ -57,8 +57,23 @@ local function runprogram (path, o)
   if o.shotdir then args[#args + 1] = "--shot-dir " .. quote(o.shotdir) end
   if o.trust then args[#args + 1] = "--trust" end
   args[#args + 1] = quote(path)
-  local ok, how, code = os.execute(table.concat(args, " ") .. " >&2")
-  if ok then return o.output or true end
+  local cmd = table.concat(args, " ")
+  if o.output then
+    local ok, how, code = os.execute(cmd .. " >&2")
+    if ok then return o.output end
+    return nil, fmt("chainplot exited (%s %s)", tostring(how), tostring(code))
+  end
+  -- a window: without a display chainplot renders chainplot-NAME.png and prints its path on
+  -- stdout, which is then the result; other lines (screenshot paths) go on to stderr as before
+  local png = "chainplot-" .. tostring(path):gsub("^.*/", ""):gsub("%.[^.]*$", "") .. ".png"
+  local p = io.popen(cmd, "r")
+  local result = true
+  for line in p:lines() do
+    if line == png or line:sub(-#png - 1) == "/" .. png then result = line
+    else io.stderr:write(line, "\n") end
+  end
+  local ok, how, code = p:close()
+  if ok then return result end
   return nil, fmt("chainplot exited (%s %s)", tostring(how), tostring(code))
 end
 
