@@ -44,3 +44,17 @@ describe("plot.show of a script path without a display", function ()
     assert.are.equal(dir, out:sub(1, -19):gsub("^/private", ""))
   end)
 end)
+
+describe("compile's order", function ()
+  local function f (x) return x^3 end
+  it("is 0 to 8 as documented, 0 giving the value alone", function ()
+    assert.are.same({8.0}, {cr.compile(f, {order = 0}):eval(2)})
+    assert.are.same({8.0, 12.0}, {cr.compile(f):eval(2)})
+    local r = {cr.compile(f, {order = 8}):eval(2)}
+    assert.are.same({8.0, 12.0, 12.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0}, r)
+    for _, bad in ipairs{-1, 9, 1.5} do
+      H.checkerr("bad argument #2 to 'compile' (order must be an integer from 0 to 8, got " ..
+                 tostring(bad) .. ")", cr.compile, f, {order = bad})
+    end
+  end)
+end)
