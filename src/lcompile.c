@@ -315,7 +315,7 @@ static int comp_call (lua_State *L) {
   }
   ltaylor_expand(L, 2);  /* a Taylor value as the dual it stands for */
   if (lua_type(L, 2) == LUA_TSTRING || !ldual_get(L, 2, &o))
-    return luaL_error(L, "bad argument #1 to 'Compiled' (number or dual expected, got %s)",
+    return luaL_error(L, "bad argument #1 to compiled function (number or dual expected, got %s)",
                       luaL_typename(L, 2));
   if (o.m > C->order)
     return luaL_error(L, "compiled function: a dual over %d tags needs derivatives to order %d; "

@@ -58,3 +58,69 @@ describe("compile's order", function ()
     end
   end)
 end)
+
+describe("the fallback of compile", function ()
+  -- the same function, once branch-free (compiled) and once branching (falls back to duals)
+  local function smooth (t) return t^3 + cm.sin(t) end
+  local function branchy (t) if t > 100 then return 0 end return t^3 + cm.sin(t) end
+  local C = cr.compile(smooth, {order = 2, exact = true})
+  local F = cr.compile(branchy, {order = 2, fallback = true})
+
+  it("is a chainrule.Compiled that says it is not compiled", function ()
+    assert.is_false(F.compiled)
+    assert.are.equal(2, F.order)
+    assert.is_truthy(F.reason:find("branches on its input", 1, true))
+    assert.are.equal("chainrule.Compiled", getmetatable(F).__name)
+    assert.are.equal(0, F:size())  -- nothing is taped
+  end)
+
+  it("evaluates points, tables and arrays as the compiled one does", function ()
+    assert.are.same({C:eval(0.5)}, {F:eval(0.5)})
+    assert.are.same({C:eval{0.5, 2}}, {F:eval{0.5, 2}})
+    local xs = cr.array{0.5, 2, -1}
+    local cv = {C:eval(xs)}
+    local fv = {F:eval(xs)}
+    assert.are.equal(3, #fv)
+    for j = 1, 3 do
+      assert.are.equal("chainrule.Array", getmetatable(fv[j]).__name)
+      assert.are.same(cv[j]:totable(), fv[j]:totable())
+    end
+    local v, d, d2 = cr.array(3), cr.array(3), cr.array(3)
+    local rv, rd, rd2 = F:eval(xs, v, d, d2)
+    assert.are.equal(v, rv); assert.are.equal(d, rd); assert.are.equal(d2, rd2)
+    assert.are.same(cv[3]:totable(), d2:totable())
+  end)
+
+  it("samples and stands in for f as the compiled one does", function ()
+    local c = {C:sample(-1, 1, 5)}
+    local f = {F:sample(-1, 1, 5)}
+    assert.are.equal(4, #f)
+    for j = 1, 4 do assert.are.same(c[j]:totable(), f[j]:totable()) end
+    assert.are.equal(C(0.5), F(0.5))
+    assert.are.equal(cr.derivative(C, 0.5), cr.derivative(F, 0.5))
+  end)
+
+  it("refuses bad arguments with the compiled one's messages", function ()
+    local here = debug.getinfo(1, "S").short_src
+    for _, G in ipairs{C, F} do
+      local cases = {
+        {"bad argument #1 to 'eval' (number, table or array expected, got string)",
+          function () return G:eval("x") end},
+        {"bad argument #1 to 'eval' (number expected at index 2, got string)",
+          function () return G:eval{1, "2"} end},
+        {"bad argument #3 to 'eval' (array of 2 numbers expected, distinct from the others)",
+          function () local a, b = cr.array(2), cr.array(2); return G:eval(a, b, b, cr.array(2)) end},
+        {"bad argument #3 to 'sample' (count must be from 1 to 1e8)",
+          function () return G:sample(0, 1, 0) end},
+        {"bad argument #1 to compiled function (number or dual expected, got table)",
+          function () return G({}) end},
+      }
+      for _, c in ipairs(cases) do
+        local ok, err = pcall(c[2])
+        assert.is_false(ok)
+        assert.are.equal(here .. ":", err:match("^[^:]*:"), err)
+        assert.are.equal(c[1], err:gsub("^[^:]*:%d+: ", ""))
+      end
+    end
+  end)
+end)

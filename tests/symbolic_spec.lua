@@ -486,7 +486,7 @@ describe("compiled functions", function ()
                    1e-12, 0, "nested")
     H.checkerr("compiled function: a dual over 2 tags needs derivatives to order 2; compile with {order = 2}",
                cr.derivative, F, 0.5, 2)
-    H.checkerr("bad argument #1 to 'Compiled' (number or dual expected, got table)", F, {})
+    H.checkerr("bad argument #1 to compiled function (number or dual expected, got table)", F, {})
   end)
 
   it("detect branching instead of recording one branch", function ()

@@ -266,38 +266,8 @@ return function (M)
 
   ---------------------------------------------------------------- compiled functions
 
-  -- when a function branches, the same interface answered per point by duals
-  local Fallback = {__name = "chainrule.Compiled"}
-  Fallback.__index = Fallback
-  function Fallback.__call (self, x) return self.f(x) end
-  function Fallback.__tostring (self) return "chainrule.Compiled (per-point duals): " .. self.reason end
-  function Fallback.size () return 0 end
-
-  local function atpoint (self, x)
-    local r = M.derivatives(self.f, x, self.order)
-    for i = 1, #r do r[i] = M.value(r[i]) end
-    return r
-  end
-
-  function Fallback.eval (self, xs)
-    if type(xs) == "number" then return table.unpack(atpoint(self, xs)) end
-    if type(xs) ~= "table" then
-      error("bad argument #1 to 'eval' (number or table expected, got " .. typename(xs) .. ")", 2)
-    end
-    local res = {}
-    for j = 1, self.order + 1 do res[j] = {} end
-    for i = 1, #xs do
-      local r = atpoint(self, xs[i])
-      for j = 1, self.order + 1 do res[j][i] = r[j] end
-    end
-    return table.unpack(res, 1, self.order + 1)
-  end
-
-  function Fallback.sample (self, a, b, n)
-    local xs = {}
-    for i = 0, n - 1 do xs[i + 1] = (n == 1) and a or a + (b - a) * (i / (n - 1)) end
-    return xs, self:eval(xs)
-  end
+  -- when a function cannot be traced, the same interface answered per point by duals
+  local fallback = require("chainrule.cfallback")(M)
 
   --- compile(f [, opts]): trace f once; opts.order (1), opts.exact, opts.fallback
   function M.compile (f, opts, ...)
@@ -324,8 +294,7 @@ return function (M)
       local msg = tostring(y)
       if not msg:find("compile:", 1, true) then msg = "compile: " .. msg end
       if opts.fallback then
-        return setmetatable({f = f, order = math.tointeger(order), reason = msg,
-                             compiled = false}, Fallback)
+        return fallback(f, math.tointeger(order), msg)
       end
       error(msg, 2)
     end

@@ -7,6 +7,28 @@ local pack, unpack = table.pack, table.unpack
 
 local M = {}
 
+-- the source prefix of chainrule's Lua files ("@.../chainrule/"), to tell the caller's frames apart
+local LIBDIR = debug.getinfo(1, "S").source:match("^(@.*[/\\])util%.lua$") or "@lua/chainrule/"
+local getinfo, error = debug.getinfo, error
+
+--- where(): the stack level, seen by where's caller, of the first function outside chainrule
+--- (its own Lua files and C functions are passed over), or 0 when there is none
+function M.where ()
+  local lv = 2
+  while true do
+    local ar = getinfo(lv + 1, "S")
+    if ar == nil then return 0 end
+    if ar.what ~= "C" and ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
+    lv = lv + 1
+  end
+end
+
+--- raise(msg): error(msg) positioned at the caller's own code, as luaL_error is from C
+function M.raise (msg)
+  local lv = M.where()
+  error(msg, lv == 0 and 0 or lv)
+end
+
 --- typename(v): the __name of v's metatable when it has one (as luaL_typeerror says it), else type(v)
 function M.typename (v)
   local mt = getmetatable(v)
