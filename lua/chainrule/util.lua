@@ -1,5 +1,5 @@
 -- chainrule.util: small checks the Lua modules share, and modes scoped to one call
-local type, getmetatable = type, getmetatable
+local type, getmetatable, pairs, tostring = type, getmetatable, pairs, tostring
 local create, resume, yield, status = coroutine.create, coroutine.resume, coroutine.yield,
   coroutine.status
 local isyieldable = coroutine.isyieldable
@@ -27,6 +27,49 @@ end
 function M.raise (msg)
   local lv = M.where()
   error(msg, lv == 0 and 0 or lv)
+end
+
+--- reraise(err): an error a C function raised when chainrule's Lua called it, so positioned in
+--- chainrule: raised again at the caller's own code (an error value that is not a string as is)
+function M.reraise (err)
+  if type(err) ~= "string" then error(err, 0) end
+  M.raise((err:gsub("^[^\n]-:%d+: ", "", 1)))
+end
+
+--- argerror(fname, i, msg): "bad argument #i to 'fname' (msg)" at the caller's own code
+function M.argerror (fname, i, msg)
+  M.raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
+end
+
+-- what an option's value may be: a Lua type, or "file" (something with a write method)
+local function fits (want, v)
+  if want == "any" then return true end
+  if want == "file" then
+    local mt = getmetatable(v)
+    local idx = type(mt) == "table" and mt.__index
+    return type(v) == "table" and type(v.write) == "function" or
+           (type(v) == "userdata" and (type(idx) == "table" and type(idx.write) == "function"))
+  end
+  if want == "integer" then return math.type(v) == "integer" or (math.type(v) == "float" and v == v // 1) end
+  return type(v) == want
+end
+
+--- checkopts(fname, i, opts, spec): opts (argument i) nil or a table whose keys are all in spec
+--- (key -> "number", "boolean", "string", "table", "integer", "file", or "any" checked by the caller); returns opts or {}
+function M.checkopts (fname, i, opts, spec)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" or getmetatable(opts) ~= nil then
+    M.argerror(fname, i, "options table expected, got " .. M.typename(opts))
+  end
+  for k, v in pairs(opts) do
+    local want = spec[k]
+    if want == nil then M.argerror(fname, i, ("unknown option '%s'"):format(tostring(k))) end
+    if not fits(want, v) then
+      M.argerror(fname, i, ("option '%s' must be %s %s, got %s"):format(k,
+        want == "integer" and "an" or "a", want, M.typename(v)))
+    end
+  end
+  return opts
 end
 
 --- typename(v): the __name of v's metatable when it has one (as luaL_typeerror says it), else type(v)
