@@ -212,8 +212,13 @@ void ldual_pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
 
 /* luaL_typeerror, except that a block that has tname's metatable but is not one says so */
 int ldual_typeerror (lua_State *L, int arg, const char *tname) {
+  lua_Debug ar;
   const char *got = ldual_typename(L, arg);
   if (strcmp(got, tname) == 0) got = lua_pushfstring(L, "forged %s", tname);
+  /* an operator or index has no argument list to point into ("bad argument #1 to 'index'") */
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.namewhat
+      && strcmp(ar.namewhat, "metamethod") == 0)
+    return luaL_error(L, "%s expected, got %s", tname, got);
   return luaL_argerror(L, arg, lua_pushfstring(L, "%s expected, got %s", tname, got));
 }
 

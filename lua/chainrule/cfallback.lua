@@ -3,7 +3,7 @@
 local core = require "chainrule.core"
 local util = require "chainrule.util"
 
-local type, select, getmetatable, setmetatable = type, select, getmetatable, setmetatable
+local type, select, getmetatable, setmetatable, pcall = type, select, getmetatable, setmetatable, pcall
 local mtype, unpack, fmt = math.type, table.unpack, string.format
 local typename, raise = util.typename, util.raise
 
@@ -17,7 +17,8 @@ return function (M)
 
   -- f(x), f'(x), ..., f^(order)(x) at one number, as floats (the tape gives doubles)
   local function atpoint (self, x)
-    local r = M.derivatives(self.f, x, self.order)
+    local ok, r = pcall(M.derivatives, self.f, x, self.order)
+    if not ok then util.relay(r, "^derivatives: function returned", "eval: function returned") end
     for i = 1, #r do r[i] = M.value(r[i]) + 0.0 end
     return r
   end

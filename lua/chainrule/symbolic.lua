@@ -133,7 +133,8 @@ return function (M)
       names[bad], ins[bad], why, num(x0), x0given and "" or " (no point given)")
     local vals, ders, v = {}, {}, x0
     for i = k, 1, -1 do
-      local d, fv = M.derivative(links[i], v)
+      local ok, d, fv = pcall(M.derivative, links[i], v)
+      if not ok then util.relay(d, "^derivative: function returned", "explain: function returned") end
       ders[i] = M.value(d)
       vals[i] = M.value(fv)
       v = vals[i]

@@ -29,11 +29,30 @@ function M.raise (msg)
   error(msg, lv == 0 and 0 or lv)
 end
 
---- reraise(err): an error a C function raised when chainrule's Lua called it, so positioned in
---- chainrule: raised again at the caller's own code (an error value that is not a string as is)
-function M.reraise (err)
+-- the message without its position, when that position is in one of chainrule's Lua files
+local function libmsg (err)
+  local file, rest = err:match("^([^\n]-):%d+: (.*)$")
+  if file and file:match("chainrule[/\\][%w_]+%.lua$") then return rest end
+end
+
+--- reraise(err [, from, to]): an error a C function raised when chainrule's Lua called it, so
+--- positioned in chainrule (or nowhere): raised again at the caller's own code, with from
+--- replaced by to; an error positioned in the caller's code, or not a string, goes on as is
+function M.reraise (err, from, to)
   if type(err) ~= "string" then error(err, 0) end
-  M.raise((err:gsub("^[^\n]-:%d+: ", "", 1)))
+  local msg = libmsg(err)
+  if msg == nil and err:match("^[^\n]-:%d+: ") then error(err, 0) end
+  msg = msg or err
+  if from then msg = msg:gsub(from, to, 1) end
+  M.raise(msg)
+end
+
+--- relay(err, from, to): as reraise, but only for chainrule's own errors: positioned in its
+--- files, or (when a C function was called through pcall, so unpositioned) starting with from;
+--- the caller's f ran, and its own errors go on as they are
+function M.relay (err, from, to)
+  if type(err) == "string" and (libmsg(err) or err:match(from)) then M.reraise(err, from, to) end
+  error(err, 0)
 end
 
 --- argerror(fname, i, msg): "bad argument #i to 'fname' (msg)" at the caller's own code
