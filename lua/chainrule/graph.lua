@@ -38,7 +38,9 @@ function M.dot (f, x, opts, ...)
   local ok, G = pcall(reverse.graph, f, x)
   if not ok then
     if type(G) ~= "string" then error(G, 0) end  -- the caller's own error value
-    error((G:gsub("'graph'", "'dot'"):gsub("^([^\n]-:%d+: )graph: ", "%1dot: ")), 0)
+    local msg = G:gsub("'graph'", "'dot'"):gsub("^graph: ", "dot: ")
+    if msg == G then error(G, 0) end  -- not graph's own: an error of f, as it is
+    util.reraise(msg)
   end
   local pat = "%." .. (opts.digits or 4) .. "g"
   local out = {fmt("digraph %s {", opts.name or "chainrule"),

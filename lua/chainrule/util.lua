@@ -11,14 +11,15 @@ local M = {}
 local LIBDIR = debug.getinfo(1, "S").source:match("^(@.*[/\\])util%.lua$") or "@lua/chainrule/"
 local getinfo, error = debug.getinfo, error
 
---- where(): the stack level, seen by where's caller, of the first function outside chainrule
---- (its own Lua files and C functions are passed over), or 0 when there is none
+--- where(): the stack level, seen by where's caller, of the first function outside chainrule's
+--- Lua files, or 0 when there is none.  A C function there (pcall, say) gives no position, as
+--- luaL_error gives none for pcall(string.rep).
 function M.where ()
   local lv = 2
   while true do
     local ar = getinfo(lv + 1, "S")
     if ar == nil then return 0 end
-    if ar.what ~= "C" and ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
+    if ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
     lv = lv + 1
   end
 end
