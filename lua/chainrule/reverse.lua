@@ -287,7 +287,7 @@ local CHECK_OPTS_ROWS = {eps = "number", atol = "number", rtol = "number", rows 
 -- a data-batch G takes its rows as opts.rows
 local function check_compiled (G, x, opts, ...)
   checkarray("check", x, 2)
-  opts = checkopts("check", 3, opts, CHECK_OPTS_ROWS)
+  opts = checkopts("check", 3, opts, G.data and CHECK_OPTS_ROWS or CHECK_OPTS)
   if select("#", ...) > 0 then argerror("check", 4, "no more than 3 arguments expected") end
   local rows = opts.rows
   if G.data and rows == nil then argerror("check", 3, "rows expected (opts.rows) for a data-batch gradient") end

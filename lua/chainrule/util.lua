@@ -75,7 +75,8 @@ local function fits (want, v)
 end
 
 --- checkopts(fname, i, opts, spec): opts (argument i) nil or a table whose keys are all in spec
---- (key -> "number", "boolean", "string", "table", "integer", "file", or "any" checked by the caller); returns opts or {}
+--- (key -> "number", "boolean", "string", "table", "integer", "file", or "any" for the caller
+--- to check); returns opts or {}
 function M.checkopts (fname, i, opts, spec)
   if opts == nil then return {} end
   if type(opts) ~= "table" or getmetatable(opts) ~= nil then
