@@ -151,6 +151,7 @@ install: $(MODULE)
 
 uninstall:
 	rm -rf $(DESTDIR)$(INST_LIBDIR)/chainrule $(DESTDIR)$(INST_LUADIR)/chainrule
+	$(EXTRA_UNINSTALL)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -33,6 +33,7 @@ build = {
     ["chainrule.graph"] = "lua/chainrule/graph.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
     ["chainrule.cgrad"] = "lua/chainrule/cgrad.lua",
+    ["chainrule.cfallback"] = "lua/chainrule/cfallback.lua",
     -- the viewer's Lua side; chainrule.plotview (SDL) and chainplot are built by make install
     ["chainrule.plot"] = "lua/chainrule/plot.lua",
     ["chainrule.plotread"] = "lua/chainrule/plotread.lua",

@@ -63,6 +63,8 @@ EXTRA_INSTALL += install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ch
   install -m 0755 $(CHAINPLOT) $(DESTDIR)$(PREFIX)/bin/chainplot && \
   install -m 0644 plots/*.lua $(DESTDIR)$(PREFIX)/share/chainplot/plots/ && \
   install -m 0755 $(PLOTVIEW) $(DESTDIR)$(INST_LIBDIR)/chainrule/plotview.so;
+# what install adds beyond the module (plotview.so goes with lib/lua/5.4/chainrule)
+EXTRA_UNINSTALL += rm -rf $(DESTDIR)$(PREFIX)/bin/chainplot $(DESTDIR)$(PREFIX)/share/chainplot;
 
 -include $(wildcard $(BUILD)/viewer/*.d $(ASAN_BUILD)/viewer/*.d)
 install: $(CHAINPLOT) $(PLOTVIEW)

@@ -1,4 +1,5 @@
 /* cr_print.c: expressions as Lua text with the fewest parentheses, or as LaTeX, printed iteratively */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 void cr_expr_fmtnum (char *buf, double k) {
   int p;
   if (k == 0 && signbit(k)) { strcpy(buf, "-0.0"); return; }  /* "-0" would read back as +0 */
-  for (p = 15; p <= 17; p++) {
+  /* any decimal of 15 digits reads back from a normal double; a subnormal may need fewer */
+  for (p = (k != 0 && fabs(k) < DBL_MIN) ? 1 : 15; p <= 17; p++) {
     snprintf(buf, 32, "%.*g", p, k);
     if (strtod(buf, NULL) == k) return;
   }

@@ -49,7 +49,7 @@ static Array *toarray (lua_State *L, int idx) {
 
 static Array *checkarray (lua_State *L, int idx) {
   Array *a = toarray(L, idx);
-  if (a == NULL) luaL_typeerror(L, idx, CR_ARRAY_TNAME);
+  if (a == NULL) ldual_typeerror(L, idx, CR_ARRAY_TNAME);
   return a;
 }
 
@@ -101,7 +101,10 @@ static int arr_newindex (lua_State *L) {
   lua_Integer i = lua_tointegerx(L, 2, &isint);
   if (!isint || i < 1 || (size_t)i > a->n)
     return luaL_error(L, "array index %s out of range 1..%d", luaL_tolstring(L, 2, NULL), (int)a->n);
-  a->v[i - 1] = luaL_checknumber(L, 3);
+  if (lua_type(L, 3) != LUA_TNUMBER)  /* as luaL_checknumber, but naming the assignment */
+    return luaL_error(L, "bad value for array index %d (number expected, got %s)", (int)i,
+                      ldual_typename(L, 3));
+  a->v[i - 1] = lua_tonumber(L, 3);
   return 0;
 }
 
@@ -134,7 +137,7 @@ static Compiled *tocomp (lua_State *L, int idx) {
 
 static Compiled *checkcomp (lua_State *L, int idx) {
   Compiled *C = tocomp(L, idx);
-  if (C == NULL) luaL_typeerror(L, idx, CR_COMPILED_TNAME);
+  if (C == NULL) ldual_typeerror(L, idx, CR_COMPILED_TNAME);
   return C;
 }
 
@@ -270,12 +273,20 @@ static int comp_eval (lua_State *L) {
 /* F:sample(a, b, n): n points evenly from a to b, then the value and derivative arrays */
 static int comp_sample (lua_State *L) {
   Compiled *C = checkcomp(L, 1);
-  double a = luaL_checknumber(L, 2), b = luaL_checknumber(L, 3);
-  lua_Integer n = luaL_checkinteger(L, 4), i;
-  int k = C->order + 1, j;
+  double a, b;
+  lua_Integer n, i;
+  int k = C->order + 1, j, isint;
   Array *xs, *out;
   double *po[MAXORDER + 1];
-  luaL_argcheck(L, n >= 1 && n <= 100000000, 4, "count must be from 1 to 1e8");
+  for (j = 2; j <= 3; j++)  /* named and numbered as the method F:sample(a, b, n), however called */
+    if (lua_type(L, j) != LUA_TNUMBER)
+      return luaL_error(L, "bad argument #%d to 'sample' (number expected, got %s)", j - 1,
+                        ldual_typename(L, j));
+  a = lua_tonumber(L, 2);
+  b = lua_tonumber(L, 3);
+  n = lua_tointegerx(L, 4, &isint);
+  if (lua_type(L, 4) != LUA_TNUMBER || !isint || n < 1 || n > 100000000)
+    return luaL_error(L, "bad argument #3 to 'sample' (count must be from 1 to 1e8)");
   luaL_checkstack(L, k + 2, "too many results");
   xs = newarray(L, (size_t)n);
   for (i = 0; i < n; i++) xs->v[i] = (n == 1) ? a : a + (b - a) * ((double)i / (double)(n - 1));
@@ -315,7 +326,7 @@ static int comp_call (lua_State *L) {
   }
   ltaylor_expand(L, 2);  /* a Taylor value as the dual it stands for */
   if (lua_type(L, 2) == LUA_TSTRING || !ldual_get(L, 2, &o))
-    return luaL_error(L, "bad argument #1 to 'Compiled' (number or dual expected, got %s)",
+    return luaL_error(L, "bad argument #1 to compiled function (number or dual expected, got %s)",
                       luaL_typename(L, 2));
   if (o.m > C->order)
     return luaL_error(L, "compiled function: a dual over %d tags needs derivatives to order %d; "

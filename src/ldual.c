@@ -210,6 +210,18 @@ void ldual_pushcoef (lua_State *L, int idx, cr_tag first, int n, int k,
   else memset(d->c, 0, ((size_t)1 << nrest) * sizeof(double));
 }
 
+/* luaL_typeerror, except that a block that has tname's metatable but is not one says so */
+int ldual_typeerror (lua_State *L, int arg, const char *tname) {
+  lua_Debug ar;
+  const char *got = ldual_typename(L, arg);
+  if (strcmp(got, tname) == 0) got = lua_pushfstring(L, "forged %s", tname);
+  /* an operator or index has no argument list to point into ("bad argument #1 to 'index'") */
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.namewhat
+      && strcmp(ar.namewhat, "metamethod") == 0)
+    return luaL_error(L, "%s expected, got %s", tname, got);
+  return luaL_argerror(L, arg, lua_pushfstring(L, "%s expected, got %s", tname, got));
+}
+
 /* a value's type for messages, by its metatable's __name as luaL_typeerror does */
 const char *ldual_typename (lua_State *L, int idx) {
   const char *n = luaL_typename(L, idx);  /* "no value" for a missing argument */
@@ -339,7 +351,7 @@ static int dual_tostring (lua_State *L) {
   const Dual *d;
   Operand o;
   if (lua_type(L, 1) != LUA_TUSERDATA || !ldual_getx(L, 1, MT_IDX, &o))
-    return luaL_typeerror(L, 1, CR_DUAL_TNAME);  /* only a direct call gets here */
+    return ldual_typeerror(L, 1, CR_DUAL_TNAME);  /* only a direct call gets here */
   d = (const Dual *)lua_touserdata(L, 1);
   size_t j, n = (size_t)1 << d->m;
   luaL_Buffer B;

@@ -71,6 +71,9 @@ int ldual_opcall (lua_State *L, cr_opid op, int mtidx);
 /* A value's type for messages: its metatable's __name, else its Lua type. */
 const char *ldual_typename (lua_State *L, int idx);
 
+/* luaL_typeerror that tells a forged block (tname's metatable, wrong size) from a real one. */
+int ldual_typeerror (lua_State *L, int arg, const char *tname);
+
 int ldual_open (lua_State *L);
 
 #endif

@@ -67,7 +67,7 @@ void lexpr_push (lua_State *L, int n) {
 
 static Expr *checkexpr (lua_State *L, int idx) {
   Expr *e = toexpr(L, idx);
-  if (e == NULL) luaL_typeerror(L, idx, CR_EXPR_TNAME);
+  if (e == NULL) ldual_typeerror(L, idx, CR_EXPR_TNAME);
   return e;
 }
 
@@ -153,7 +153,7 @@ static void pushtext (lua_State *L, int node, int latex) {
 
 static int expr_tostring (lua_State *L) {
   Expr *e = toexpr(L, 1);
-  if (e == NULL || e->node == CR_NONE) return luaL_typeerror(L, 1, CR_EXPR_TNAME);
+  if (e == NULL || e->node == CR_NONE) return ldual_typeerror(L, 1, CR_EXPR_TNAME);
   pushtext(L, e->node, 0);
   return 1;
 }
@@ -197,7 +197,8 @@ static int expr_eval (lua_State *L) {
   int nv, i, *ids;
   double *vals;
   if (lua_isnoneornil(L, 2)) lua_newtable(L);
-  luaL_argexpected(L, lua_type(L, 2) == LUA_TTABLE, 2, "table");
+  if (lua_type(L, 2) != LUA_TTABLE)  /* numbered as the method e:eval{...}, however called */
+    return luaL_error(L, "bad argument #1 to 'eval' (table expected, got %s)", ldual_typename(L, 2));
   lua_settop(L, 2);
   ids = freevars(L, e->node, &nv);
   vals = (double *)lua_newuserdatauv(L, (size_t)(cr_expr_nvars(E) + 1) * sizeof(double), 0);
@@ -266,7 +267,8 @@ static int expr_call (lua_State *L) {
   cr_expr *E = lexpr_pool(L);
   int nv, *ids;
   double *vals;
-  luaL_argcheck(L, lua_gettop(L) <= 2, 3, "no more than 1 argument expected");
+  if (lua_gettop(L) > 2)
+    return luaL_error(L, "bad argument #2 to symbolic expression (no more than 1 argument expected)");
   lua_settop(L, 2);
   ids = freevars(L, e->node, &nv);
   if (nv > 1) {
@@ -293,7 +295,8 @@ static int expr_call (lua_State *L) {
       if (luaL_getmetafield(L, 2, "__name") == LUA_TSTRING
           && strcmp(lua_tostring(L, -1), "chainrule.Dual") == 0)
         return evalgeneric(L, e->node, 2);
-      return luaL_error(L, "bad argument #1 to 'Expr' (number expected, got %s)", ldual_typename(L, 2));
+      return luaL_error(L, "bad argument #1 to symbolic expression (number expected, got %s)",
+                        ldual_typename(L, 2));
     }
   }
   vals = (double *)lua_newuserdatauv(L, (size_t)(cr_expr_nvars(E) + 1) * sizeof(double), 0);
@@ -366,7 +369,8 @@ static int expr_diff (lua_State *L) {
       return luaL_error(L, "bad argument #3 to 'diff' (order must be a non-negative integer, got %s)",
                         lua_type(L, 3) == LUA_TNUMBER ? lua_tostring(L, 3) : ldual_typename(L, 3));
   }
-  luaL_argcheck(L, lua_gettop(L) <= 3, 4, "no more than 3 arguments expected");
+  if (lua_gettop(L) > 3)  /* numbered as cr.diff(e, x, n), the documented form */
+    return luaL_error(L, "bad argument #4 to 'diff' (no more than 3 arguments expected)");
   /* derivatives of x^3 end in 0, 0, ... and those of sin cycle; hash-consing makes a repeat
      the same node, so Brent's cycle detection skips whole periods of any order */
   node = chk = e->node;
@@ -405,8 +409,10 @@ static int expr_subst (lua_State *L) {
 /* e:simplify([level = 2]) rebuilds e at a simplification level (0 none, 1 exact, 2 full) */
 static int expr_simplify (lua_State *L) {
   Expr *e = checkexpr(L, 1);
-  lua_Integer lv = luaL_optinteger(L, 2, CR_S_FULL);
-  luaL_argcheck(L, lv >= 0 && lv <= 2, 2, "level must be 0, 1 or 2");
+  int isint = 1;
+  lua_Integer lv = lua_isnoneornil(L, 2) ? CR_S_FULL : lua_tointegerx(L, 2, &isint);
+  if (lua_type(L, 2) > LUA_TNIL && (lua_type(L, 2) != LUA_TNUMBER || !isint || lv < 0 || lv > 2))
+    return luaL_error(L, "bad argument #1 to 'simplify' (level must be 0, 1 or 2)");
   lexpr_push(L, cr_expr_simplify(lexpr_pool(L), e->node, (int)lv));
   return 1;
 }
@@ -488,6 +494,16 @@ static const luaL_Reg metameth[] = {
 
 /* ---- functions of chainrule.core ---- */
 
+/* Lua's reserved words: a symbol so named would not read back */
+static int iskeyword (const char *s) {
+  static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false", "for",
+    "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then",
+    "true", "until", "while", NULL};
+  int i;
+  for (i = 0; kw[i]; i++) if (strcmp(s, kw[i]) == 0) return 1;
+  return 0;
+}
+
 static int l_symbol (lua_State *L) {
   size_t len;
   const char *name = lua_tolstring(L, 1, &len), *p;
@@ -499,6 +515,8 @@ static int l_symbol (lua_State *L) {
       break;
   if (len == 0 || *p != '\0')
     return luaL_error(L, "bad argument #1 to 'symbol' (name must be a Lua identifier)");
+  if (iskeyword(name))
+    return luaL_error(L, "bad argument #1 to 'symbol' (name must be a Lua identifier, got the keyword '%s')", name);
   if (lua_gettop(L) > 1)
     return luaL_error(L, "bad argument #2 to 'symbol' (no more than 1 argument expected)");
   cr_expr_maybe_collect(lexpr_pool(L));

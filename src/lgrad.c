@@ -21,8 +21,20 @@ typedef struct Gradient {
   size_t size;
 } Gradient;
 
+/* the Gradient at idx, or NULL: the metatable alone can be put on any userdata, so check the size */
+static Gradient *togradient (lua_State *L, int idx) {
+  Gradient *g = (Gradient *)luaL_testudata(L, idx, CR_GRADIENT_TNAME);
+  return (g && lua_rawlen(L, idx) == sizeof(Gradient)) ? g : NULL;
+}
+
+static Gradient *anygrad (lua_State *L) {
+  Gradient *g = togradient(L, 1);
+  if (g == NULL) ldual_typeerror(L, 1, CR_GRADIENT_TNAME);
+  return g;
+}
+
 static Gradient *checkgrad (lua_State *L) {
-  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  Gradient *g = anygrad(L);
   if (g->G == NULL) luaL_error(L, "compiled gradient already closed");
   return g;
 }
@@ -115,7 +127,8 @@ static int l_gradprog (lua_State *L) {
 }
 
 static int grad_gc (lua_State *L) {
-  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  Gradient *g = togradient(L, 1);  /* a forged block is not ours to free */
+  if (g == NULL) return 0;
   cr_grad_free(g->G);
   g->G = NULL;
   return 0;
@@ -235,7 +248,7 @@ static int grad_value (lua_State *L) {
 static int grad_call (lua_State *L) {
   Gradient *g = checkgrad(L);
   int top = lua_gettop(L);
-  lua_pushnumber(L, evaluate(L, g, top, NULL, "Gradient"));
+  lua_pushnumber(L, evaluate(L, g, top, NULL, "value"));
   return 1;
 }
 
@@ -249,7 +262,7 @@ static int grad_size (lua_State *L) {
 }
 
 static int grad_index (lua_State *L) {
-  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  Gradient *g = anygrad(L);
   const char *k = lua_tostring(L, 2);
   if (k && strcmp(k, "expr") == 0) { lua_getiuservalue(L, 1, 1); return 1; }
   if (k && strcmp(k, "n") == 0) { lua_pushinteger(L, g->n); return 1; }
@@ -265,7 +278,7 @@ static int grad_index (lua_State *L) {
 }
 
 static int grad_tostring (lua_State *L) {
-  Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
+  Gradient *g = anygrad(L);
   if (g->ndata >= 0)
     lua_pushfstring(L, CR_GRADIENT_TNAME " of %d inputs and %d data per row", g->n, g->ndata);
   else lua_pushfstring(L, CR_GRADIENT_TNAME " of %d inputs", g->n);
@@ -279,7 +292,7 @@ static int l_gradtrace (lua_State *L) {
 }
 
 static int l_isgradprog (lua_State *L) {
-  lua_pushboolean(L, luaL_testudata(L, 1, CR_GRADIENT_TNAME) != NULL);
+  lua_pushboolean(L, togradient(L, 1) != NULL);
   return 1;
 }
 

@@ -676,7 +676,7 @@ static int coefvar (lua_State *L, int vidx, cr_tag first, int n, int k) {
 static int var_crcoef (lua_State *L) {
   cr_tag first = (cr_tag)luaL_checkinteger(L, 2);
   int n = (int)luaL_checkinteger(L, 3), k = (int)luaL_checkinteger(L, 4);
-  if (tovar(L, 1) == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
+  if (tovar(L, 1) == NULL) return ldual_typeerror(L, 1, VAR_TNAME);
   luaL_argcheck(L, n >= 1 && n <= CR_MAXTAGS && k >= 0 && k <= n, 3, "bad tag range");
   return coefvar(L, 1, first, n, k);
 }
@@ -707,8 +707,9 @@ static int var_backward (lua_State *L) {
   Var *v = tovar(L, 1);
   int generic, at = 0, n, k, st;
   lsweep_inner in;
-  if (v == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
-  luaL_argcheck(L, lua_gettop(L) <= 1, 2, "no more than 1 argument expected");
+  if (v == NULL) return ldual_typeerror(L, 1, VAR_TNAME);
+  if (lua_gettop(L) > 1)  /* numbered as the method loss:backward(), however called */
+    return luaL_error(L, "bad argument #1 to 'backward' (no arguments expected)");
   if (v->tape == NULL) {  /* a param on its own: d p / d p = 1 */
     v->grad += 1.0;
     return 0;
@@ -752,7 +753,7 @@ static int var_backward (lua_State *L) {
 
 static Var *checkvar (lua_State *L, int idx) {
   Var *v = tovar(L, idx);
-  if (v == NULL) luaL_typeerror(L, idx, VAR_TNAME);
+  if (v == NULL) ldual_typeerror(L, idx, VAR_TNAME);
   return v;
 }
 
@@ -800,7 +801,9 @@ static int var_newindex (lua_State *L) {
     v->x = x;
     v->serial = 0;  /* tapes that saw the old value keep it; the next one sees this */
   }
-  else v->grad = luaL_checknumber(L, 3);
+  else if (lua_type(L, 3) != LUA_TNUMBER)
+    return luaL_error(L, "bad value for 'grad' (number expected, got %s)", ldual_typename(L, 3));
+  else v->grad = lua_tonumber(L, 3);
   return 0;
 }
 
@@ -894,7 +897,7 @@ static int l_tapestats (lua_State *L) {
 static Tape *checktape (lua_State *L, int idx) {
   Handle *h = tohandle(L, idx);
   Tape *T = handletape(h);
-  if (h == NULL) luaL_typeerror(L, idx, TAPE_TNAME);
+  if (h == NULL) ldual_typeerror(L, idx, TAPE_TNAME);
   if (T == NULL) luaL_argerror(L, idx, "tape already released");
   return T;
 }
@@ -916,7 +919,7 @@ cr_tape *ltape_graphof (lua_State *L, int yidx, int tidx, int *ynode) {
 
 /* tape_swap(T or nil): makes T the current tape, returns the previous one (a released T counts as none) */
 static int l_tape_swap (lua_State *L) {
-  if (!lua_isnil(L, 1) && tohandle(L, 1) == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
+  if (!lua_isnil(L, 1) && tohandle(L, 1) == NULL) return ldual_typeerror(L, 1, TAPE_TNAME);
   getcurrent(L);
   setcurrent(L, 1);
   return 1;
@@ -926,7 +929,7 @@ static int l_tape_swap (lua_State *L) {
 static int l_tape_release (lua_State *L) {
   Handle *h = tohandle(L, 1);
   Tape *T = handletape(h);
-  if (h == NULL) return luaL_typeerror(L, 1, TAPE_TNAME);
+  if (h == NULL) return ldual_typeerror(L, 1, TAPE_TNAME);
   if (T != NULL) releasetape(L, T);
   h->T = NULL;
   return 0;
@@ -980,7 +983,7 @@ static int l_tape_grad (lua_State *L) {
   lua_Integer i, n = luaL_checkinteger(L, 3);
   int generic, at = 0;
   lsweep_inner in;
-  if (y == NULL) return luaL_typeerror(L, 1, VAR_TNAME);
+  if (y == NULL) return ldual_typeerror(L, 1, VAR_TNAME);
   luaL_argcheck(L, n >= 0 && (size_t)n <= T->t.n, 3, "more inputs than the tape has");
   checklive(L, y);
   if (y->tape != T) {  /* depends on no input */

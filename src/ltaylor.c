@@ -251,7 +251,7 @@ static int taylor_tostring (lua_State *L) {
   luaL_Buffer B;
   char buf[64];
   int k;
-  if (t == NULL) return luaL_typeerror(L, 1, CR_TAYLOR_TNAME);  /* only a direct call gets here */
+  if (t == NULL) return ldual_typeerror(L, 1, CR_TAYLOR_TNAME);  /* only a direct call gets here */
   luaL_buffinit(L, &B);
   snprintf(buf, sizeof buf, "%.14g", t->c[0]);
   luaL_addstring(&B, buf);

@@ -55,7 +55,7 @@ describe("chainrule.plot", function ()
     H.checkerr("show: plot script needs 'inner' and 'outer' functions", plot.show, {})
     H.checkerr("bad argument #1 to 'render' (table or script path expected, got number)", plot.render, 5)
     H.checkerr("bad argument #1 to 'render' (option 'output' expected", plot.render, {f = math.abs})
-    H.checkerr("bad option 'size' to 'render'", plot.render, {f = math.abs, output = "x.png", size = "big"})
+    H.checkerr("bad argument #2 to 'render' (option 'size' must be \"WxH\" or {w, h}, got \"big\")", plot.render, {f = math.abs, output = "x.png", size = "big"})
   end)
 
   it("returns nil and the message when a piece fails while drawing", function ()

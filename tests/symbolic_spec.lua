@@ -101,6 +101,22 @@ describe("symbolic expressions", function ()
     for _, c in ipairs(cases) do assert.are.equal(c[2], tostring(c[1])) end
   end)
 
+  it("print constants, subnormals included, in the shortest form that reads back", function ()
+    cr.simplify(false)  -- keeps x*k as written
+    finally(function () cr.simplify(true) end)
+    assert.are.equal("x*5e-324", tostring(x * 5e-324))
+    assert.are.equal("x*(-1e-310)", tostring(x * -1e-310))
+    for _, k in ipairs{5e-324, 1.5e-323, 1e-310, 2.225073858507201e-308, 2.2250738585072014e-308,
+                       0.1, 1/3, 1e300, 1.2345678901234568e17} do
+      local s = tostring(x * k):match("^x%*(.*)$")
+      assert.are.equal(k, tonumber(s), s)
+      local digits = #s:gsub("e.*", ""):gsub("[^%d]", ""):gsub("^0+", "")
+      for p = 1, digits - 1 do  -- no shorter form reads back
+        assert.are_not.equal(k, tonumber(("%." .. p .. "g"):format(k)), s)
+      end
+    end
+  end)
+
   it("give LaTeX", function ()
     assert.are.equal("\\left(x^{2} + 5\\right)^{3}", ((x^2 + 5)^3):latex())
     assert.are.equal("3 \\cdot \\exp\\left(3 \\cdot x\\right)", cr.diff(m.exp(3*x)):latex())
@@ -141,6 +157,11 @@ describe("symbolic expressions", function ()
                function () return (x + y)(1) end)
     H.checkerr("bad argument #1 to 'symbol' (name must be a Lua identifier)", cr.symbol, "1x")
     H.checkerr("bad argument #1 to 'symbol' (string expected, got nil)", cr.symbol, nil)
+    for _, kw in ipairs{"end", "nil", "function", "and", "while", "goto"} do
+      H.checkerr("bad argument #1 to 'symbol' (name must be a Lua identifier, got the keyword '"
+                 .. kw .. "')", cr.symbol, kw)
+    end
+    assert.are.equal("ends", tostring(cr.symbol("ends")))  -- only the whole word is reserved
     H.checkerr("attempt to compare a symbolic expression", function () return x < 1 end)
     H.checkerr("attempt to compare a symbolic expression", function () return 1 <= x end)
     H.checkerr("attempt to perform arithmetic on a table value", function () return x + {} end)
@@ -466,7 +487,7 @@ describe("compiled functions", function ()
                    1e-12, 0, "nested")
     H.checkerr("compiled function: a dual over 2 tags needs derivatives to order 2; compile with {order = 2}",
                cr.derivative, F, 0.5, 2)
-    H.checkerr("bad argument #1 to 'Compiled' (number or dual expected, got table)", F, {})
+    H.checkerr("bad argument #1 to compiled function (number or dual expected, got table)", F, {})
   end)
 
   it("detect branching instead of recording one branch", function ()

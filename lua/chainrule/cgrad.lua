@@ -11,7 +11,8 @@ local function tracemode (m)
 end
 local TRACING = {lv = 0, tr = true, app = true}
 
-local type, error, tostring, setmetatable = type, error, tostring, setmetatable
+local type, error, tostring, setmetatable, getmetatable, select =
+  type, error, tostring, setmetatable, getmetatable, select
 local mtype, fmt = math.type, string.format
 
 local LIMIT = 1 << 24       -- default bound on slots + instructions + edges of one program
@@ -22,8 +23,8 @@ local function optcount (opts, key, lo, hi)
   if v == nil then return nil end
   local iv = mtype(v) == "float" and v == v // 1 and math.tointeger(v) or v
   if mtype(iv) ~= "integer" or iv < lo or iv > hi then
-    error(fmt("bad argument #2 to 'compile' (%s must be an integer from %d to %d, got %s)", key,
-              lo, hi, type(v) == "number" and tostring(v) or typename(v)), 3)
+    util.argerror("compile", 2, fmt("%s must be an integer from %d to %d, got %s", key,
+              lo, hi, type(v) == "number" and tostring(v) or typename(v)))
   end
   return iv
 end
@@ -33,6 +34,42 @@ local Fallback = {__name = "chainrule.Gradient"}
 Fallback.__index = Fallback
 function Fallback.__tostring (self) return "chainrule.Gradient (tape per call): " .. self.reason end
 function Fallback.size () return 0, 0, 0 end
+
+-- the arguments as the compiled gradient checks them (lgrad.c), so both refuse alike
+local function checkargs (self, fname, nargs, w, rows)
+  local want = self.data and 3 or 2
+  if nargs + 1 > want then
+    util.argerror(fname, want + 1, fmt("no more than %d arguments expected", want))
+  end
+  if type(w) ~= "table" or getmetatable(w) ~= nil then
+    util.argerror(fname, 2, fmt("array of %d numbers expected, got %s", self.n,
+                                nargs < 1 and "no value" or typename(w)))
+  end
+  if #w ~= self.n then util.argerror(fname, 2, fmt("array of %d numbers expected, got %d", self.n, #w)) end
+  for i = 1, self.n do
+    if type(w[i]) ~= "number" then
+      util.argerror(fname, 2, fmt("array of numbers expected, got %s at index %d", typename(w[i]), i))
+    end
+  end
+  if not self.data then return end
+  if type(rows) ~= "table" or getmetatable(rows) ~= nil then
+    util.argerror(fname, 3, "array of rows expected, got " .. (nargs < 2 and "no value" or typename(rows)))
+  end
+  for r = 1, #rows do
+    local row = rows[r]
+    if type(row) ~= "table" or getmetatable(row) ~= nil then
+      util.argerror(fname, 3, fmt("row %d: array of %d numbers expected, got %s", r, self.data, typename(row)))
+    end
+    if #row ~= self.data then
+      util.argerror(fname, 3, fmt("row %d: array of %d numbers expected, got %d", r, self.data, #row))
+    end
+    for j = 1, self.data do
+      if type(row[j]) ~= "number" then
+        util.argerror(fname, 3, fmt("row %d: number expected at index %d, got %s", r, j, typename(row[j])))
+      end
+    end
+  end
+end
 
 local function sumrows (self, w, rows, wantgrad)
   local gsum, vsum = {}, 0.0
@@ -50,18 +87,24 @@ local function sumrows (self, w, rows, wantgrad)
   return gsum, vsum
 end
 
-function Fallback.gradient (self, w, rows)
+function Fallback.gradient (self, ...)
+  local w, rows = ...
+  checkargs(self, "gradient", select("#", ...), w, rows)
   if self.data then return sumrows(self, w, rows, true) end
   return self.M.gradient(self.f, w)
 end
 
-function Fallback.value (self, w, rows)
+local function value (self, fname, ...)
+  local w, rows = ...
+  checkargs(self, fname, select("#", ...), w, rows)
   if self.data then
     local _, v = sumrows(self, w, rows, false)
     return v
   end
   return self.M.value(self.f(w))
 end
+
+function Fallback.value (self, ...) return value(self, "value", ...) end
 Fallback.__call = Fallback.value
 
 --- compile_n(M, f, opts): opts.n inputs, opts.data values per row, opts.exact, opts.limit,
@@ -70,9 +113,9 @@ return function (M, f, opts)
   local n = optcount(opts, "n", 0, INPUTS_MAX)
   local m = optcount(opts, "data", 0, INPUTS_MAX)
   local limit = optcount(opts, "limit", 1, 1 << 30) or LIMIT
-  if n == nil then error("bad argument #2 to 'compile' (n expected with data)", 2) end
+  if n == nil then util.argerror("compile", 2, "n expected with data") end
   if opts.order ~= nil then
-    error("bad argument #2 to 'compile' (order applies to functions of one variable, not with n)", 2)
+    util.argerror("compile", 2, "order applies to functions of one variable, not with n")
   end
   local xs = core.gradsyms(n, "x")
   local ds = m and core.gradsyms(m, "d")
@@ -89,9 +132,10 @@ return function (M, f, opts)
     if opts.fallback then
       return setmetatable({M = M, f = f, n = n, data = m, reason = msg, compiled = false}, Fallback)
     end
-    error(msg, 2)
+    if msg:match("^[^\n]-:%d+: ") then error(msg, 0) end  -- it names a place in f already
+    util.raise(msg)
   end
   local G, err = core.gradprog(y, xs, ds, not opts.exact, limit)
-  if not G then error(err, 2) end
+  if not G then util.raise(err) end
   return G
 end

@@ -1,17 +1,15 @@
 -- chainrule.graph: a function's computational graph as Graphviz DOT text
 local reverse = require "chainrule.reverse"
-local typename = require("chainrule.util").typename
+local util = require "chainrule.util"
 
-local type, pairs, error, fmt, concat = type, pairs, error, string.format, table.concat
+local type, error, fmt, concat = type, error, string.format, table.concat
 
 local M = {}
 
 local OPTIONS = {digits = "number", rankdir = "string", name = "string"}
 local RANKDIRS = {LR = true, RL = true, TB = true, BT = true}
 
-local function argerror (i, msg)
-  error(fmt("bad argument #%d to 'dot' (%s)", i, msg), 3)
-end
+local function argerror (i, msg) util.argerror("dot", i, msg) end
 
 -- a field of a record label: its own braces, bars, angle brackets and quotes escaped
 local function field (s)
@@ -19,14 +17,7 @@ local function field (s)
 end
 
 local function checkopts (opts)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then argerror(3, "options table expected, got " .. typename(opts)) end
-  for k, v in pairs(opts) do
-    if OPTIONS[k] == nil then argerror(3, fmt("unknown option '%s'", tostring(k))) end
-    if type(v) ~= OPTIONS[k] then
-      argerror(3, fmt("option '%s' must be a %s, got %s", k, OPTIONS[k], typename(v)))
-    end
-  end
+  opts = util.checkopts("dot", 3, opts, OPTIONS)
   if opts.digits and (opts.digits ~= math.floor(opts.digits) or opts.digits < 1 or opts.digits > 17) then
     argerror(3, "option 'digits' must be an integer from 1 to 17")
   end
@@ -47,7 +38,9 @@ function M.dot (f, x, opts, ...)
   local ok, G = pcall(reverse.graph, f, x)
   if not ok then
     if type(G) ~= "string" then error(G, 0) end  -- the caller's own error value
-    error((G:gsub("'graph'", "'dot'")), 0)
+    local msg = G:gsub("'graph'", "'dot'"):gsub("^graph: ", "dot: ")
+    if msg == G then error(G, 0) end  -- not graph's own: an error of f, as it is
+    util.reraise(msg)
   end
   local pat = "%." .. (opts.digits or 4) .. "g"
   local out = {fmt("digraph %s {", opts.name or "chainrule"),

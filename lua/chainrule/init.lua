@@ -2,8 +2,8 @@
 local core = require "chainrule.core"
 local util = require "chainrule.util"
 
-local type, select, getmetatable, error = type, select, getmetatable, error
-local typename, callable = util.typename, util.callable
+local type, select, getmetatable, pcall = type, select, getmetatable, pcall
+local typename, callable, raise = util.typename, util.callable, util.raise
 
 local M = {}
 
@@ -20,14 +20,14 @@ M.derivatives = core.derivatives
 local function part (name, coref, field)
   return function (x, ...)
     if select("#", ...) > 0 then
-      error(("bad argument #2 to '%s' (no more than 1 argument expected)"):format(name), 2)
+      raise(("bad argument #2 to '%s' (no more than 1 argument expected)"):format(name))
     end
     local t = type(x)
     if t == "number" or core.isdual(x) then return coref(x) end
     local mt = getmetatable(x)
     if mt and mt.__crapply then return x[field] end
     local tn = (mt and mt.__name) or (t == "nil" and select("#", x) == 0 and "no value") or t
-    error(("bad argument #1 to '%s' (number or dual expected, got %s)"):format(name, tn), 2)
+    raise(("bad argument #1 to '%s' (number or dual expected, got %s)"):format(name, tn))
   end
 end
 
@@ -39,18 +39,22 @@ function M.diff (...)
   local f, n = ...
   local nargs = select("#", ...)
   local mt = getmetatable(f)
-  if mt and mt.__crdiff then return mt.__crdiff(...) end  -- symbolic values
+  if mt and mt.__crdiff then  -- symbolic values; the C function's errors are the caller's
+    local ok, r = pcall(mt.__crdiff, ...)
+    if not ok then util.reraise(r) end
+    return r
+  end
   if not callable(f) then
-    error(("bad argument #1 to 'diff' (function expected, got %s)"):format(
-      nargs == 0 and "no value" or typename(f)), 2)
+    raise(("bad argument #1 to 'diff' (function expected, got %s)"):format(
+      nargs == 0 and "no value" or typename(f)))
   end
   if n == nil then n = 1
   elseif type(n) ~= "number" or n < 0 or n ~= math.floor(n) or n == math.huge then
-    error(("bad argument #2 to 'diff' (order must be a non-negative integer, got %s)"):format(
-      type(n) == "number" and tostring(n) or typename(n)), 2)
+    raise(("bad argument #2 to 'diff' (order must be a non-negative integer, got %s)"):format(
+      type(n) == "number" and tostring(n) or typename(n)))
   end
   if nargs > 2 then
-    error("bad argument #3 to 'diff' (no more than 2 arguments expected)", 2)
+    raise("bad argument #3 to 'diff' (no more than 2 arguments expected)")
   end
   local derivative = core.derivative
   return function (x)

@@ -10,13 +10,10 @@ local tape_grad, tape_release = core.tape_grad, core.tape_release
 local newtag, seed, coef = core.newtag, core.seed, core.coef
 
 local util = require "chainrule.util"
-local typename, scoped = util.typename, util.scoped
+local typename, scoped, raise, argerror = util.typename, util.scoped, util.raise, util.argerror
+local checkopts = util.checkopts
 
 local M = {}
-
-local function argerror (fname, i, msg)
-  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)
-end
 
 local function checkfunc (fname, f)
   if type(f) == "function" then return end
@@ -87,8 +84,8 @@ end
 
 local function checkresult (fname, r)
   if isvar(r) or isnum(r) then return end
-  error(("%s: function returned %s, expected a number, dual or Var"):format(
-    fname, r == nil and "nil" or "a " .. typename(r)), 3)
+  raise(("%s: function returned %s, expected a number, dual or Var"):format(
+    fname, r == nil and "nil" or "a " .. typename(r)))
 end
 
 local function zeros (n)
@@ -106,21 +103,24 @@ local function grad_of (T, n, r)
   return zeros(n), r
 end
 
---- gradient(f, x) or gradient(f, a, b, ...): the gradient array, then f's value.
-function M.gradient (f, ...)
-  checkfunc("gradient", f)
-  if select("#", ...) == 0 then argerror("gradient", 2, "number or array expected, got no value") end
-  local xs, n, spread, extra = inputs("gradient", ...)
-  if extra > 0 then argerror("gradient", 3, "no more than 2 arguments expected with an array") end
-  local T, r = run("gradient", f, xs, n, spread)
+-- gradient under the name of the public function that asked for it (hessian, hvp, check)
+local function gradient (fname, f, ...)
+  checkfunc(fname, f)
+  if select("#", ...) == 0 then argerror(fname, 2, "number or array expected, got no value") end
+  local xs, n, spread, extra = inputs(fname, ...)
+  if extra > 0 then argerror(fname, 3, "no more than 2 arguments expected with an array") end
+  local T, r = run(fname, f, xs, n, spread)
   if not (isvar(r) or isnum(r)) then
     tape_release(T)
-    checkresult("gradient", r)
+    checkresult(fname, r)
   end
   local g, v = grad_of(T, n, r)
   tape_release(T)
   return g, v
 end
+
+--- gradient(f, x) or gradient(f, a, b, ...): the gradient array, then f's value.
+function M.gradient (f, ...) return gradient("gradient", f, ...) end
 
 -- named inputs {w = 0.5, b = 0}: their keys in a fixed order, and the values in that order
 local function named (fname, t)
@@ -173,7 +173,7 @@ function M.graph (f, ...)
   end
   local ok, nodes, ins, out = pcall(core.tape_graph, r, T, n, keys)
   tape_release(T)
-  if not ok then error(nodes, 2) end
+  if not ok then util.reraise(nodes) end
   if out == nil then  -- f gave a constant: the graph is that constant, beside the inputs
     out = #nodes + 1
     nodes[out] = {op = "const", value = core.value(r), adjoint = 1.0, args = {}, partials = {},
@@ -203,13 +203,13 @@ end
 
 local function checkoutputs (fname, out)
   if type(out) ~= "table" or getmetatable(out) ~= nil then
-    error(("%s: function returned %s, expected an array"):format(
-      fname, out == nil and "nil" or "a " .. typename(out)), 3)
+    raise(("%s: function returned %s, expected an array"):format(
+      fname, out == nil and "nil" or "a " .. typename(out)))
   end
   for k = 1, #out do
     if not (isvar(out[k]) or isnum(out[k])) then
-      error(("%s: output %d is a %s, expected a number, dual or Var"):format(
-        fname, k, typename(out[k])), 3)
+      raise(("%s: output %d is a %s, expected a number, dual or Var"):format(
+        fname, k, typename(out[k])))
     end
   end
 end
@@ -261,7 +261,7 @@ function M.hessian (f, x, ...)
     local t = newtag()
     local xs = copy(x, n)
     xs[j] = seed(x[j], t, 1)
-    local gj, vj = M.gradient(f, xs)
+    local gj, vj = gradient("hessian", f, xs)
     for i = 1, n do H[i][j] = coef(gj[i], t) end
     if j == 1 then
       g = {}
@@ -286,7 +286,7 @@ function M.hvp (f, x, v, ...)
   local n, t = #x, newtag()
   local xs = {}
   for i = 1, n do xs[i] = seed(x[i], t, core.value(v[i])) end
-  local g, val = M.gradient(f, xs)
+  local g, val = gradient("hvp", f, xs)
   local hv, g0 = {}, {}
   for i = 1, n do
     hv[i] = coef(g[i], t)
@@ -295,22 +295,24 @@ function M.hvp (f, x, v, ...)
   return hv, g0, coef(val, t, 0)
 end
 
+local CHECK_OPTS = {eps = "number", atol = "number", rtol = "number"}
+local CHECK_OPTS_ROWS = {eps = "number", atol = "number", rtol = "number", rows = "table"}
+
 -- check for a compiled gradient G: its own gradient against central differences of G:value;
 -- a data-batch G takes its rows as opts.rows
 local function check_compiled (G, x, opts, ...)
   checkarray("check", x, 2)
-  if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 3, "options table expected, got " .. typename(opts))
-  end
+  opts = checkopts("check", 3, opts, G.data and CHECK_OPTS_ROWS or CHECK_OPTS)
   if select("#", ...) > 0 then argerror("check", 4, "no more than 3 arguments expected") end
-  opts = opts or {}
   local rows = opts.rows
   if G.data and rows == nil then argerror("check", 3, "rows expected (opts.rows) for a data-batch gradient") end
   local eps, atol, rtol = opts.eps or 1e-6, opts.atol or 1e-5, opts.rtol or 1e-3
   local n = #x
+  if #x ~= G.n then argerror("check", 2, ("array of %d numbers expected, got %d"):format(G.n, #x)) end
   local function value (p) if rows then return G:value(p, rows) end return G:value(p) end
-  local g
-  if rows then g = G:gradient(x, rows) else g = G:gradient(x) end
+  local ok, g
+  if rows then ok, g = pcall(G.gradient, G, x, rows) else ok, g = pcall(G.gradient, G, x) end
+  if not ok then util.reraise(type(g) == "string" and g:gsub("to 'gradient'", "to 'check'") or g) end
   local ok, worst, report = true, 0.0, {}
   for i = 1, n do
     local xi = x[i]
@@ -342,15 +344,12 @@ function M.check (f, x, opts, ...)
   local spread = type(x) == "number"
   local xs = spread and {x} or x
   if not spread then checkarray("check", x, 2) end
-  if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 3, "options table expected, got " .. typename(opts))
-  end
+  opts = checkopts("check", 3, opts, CHECK_OPTS)
   if select("#", ...) > 0 then argerror("check", 4, "no more than 3 arguments expected") end
-  opts = opts or {}
   local eps, atol, rtol = opts.eps or 1e-6, opts.atol or 1e-5, opts.rtol or 1e-3
   local n = #xs
   local g
-  if spread then g = M.gradient(f, xs[1]) else g = M.gradient(f, xs) end
+  if spread then g = gradient("check", f, xs[1]) else g = gradient("check", f, xs) end
   local function fval (p)
     local r
     if spread then r = f(p[1]) else r = f(p) end

@@ -16,8 +16,12 @@ local function exprmode (m)
   return lv + (tr and 4 or 0)
 end
 
-local function argerr (i, fname, msg)
-  error(fmt("bad argument #%d to '%s' (%s)", i, fname, msg), 3)
+local function argerr (i, fname, msg) util.argerror(fname, i, msg) end
+
+--- raise(msg): a failed trace; a message that already names a place in the caller's f keeps it
+local function failed (msg)
+  if msg:match("^[^\n]-:%d+: ") then error(msg, 0) end
+  util.raise(msg)
 end
 
 local function checkfn (v, i, fname, given)
@@ -38,7 +42,8 @@ return function (M)
   M.array = core.array
 
   --- simplify([on]): whether operators on symbols simplify as they build; returns the old flag
-  function M.simplify (on)
+  function M.simplify (on, ...)
+    if select("#", ...) > 0 then argerr(2, "simplify", "no more than 1 argument expected") end
     local old = core.expr_mode()
     if on ~= nil then core.expr_mode(on and 2 or 0) end
     return old == 2
@@ -128,7 +133,8 @@ return function (M)
       names[bad], ins[bad], why, num(x0), x0given and "" or " (no point given)")
     local vals, ders, v = {}, {}, x0
     for i = k, 1, -1 do
-      local d, fv = M.derivative(links[i], v)
+      local ok, d, fv = pcall(M.derivative, links[i], v)
+      if not ok then util.relay(d, "^derivative: function returned", "explain: function returned") end
       ders[i] = M.value(d)
       vals[i] = M.value(fv)
       v = vals[i]
@@ -204,6 +210,8 @@ return function (M)
     end
   end
 
+  local EXPLAIN_OPTS = {out = "file", quiet = "boolean"}
+
   --- explain(outer, inner [, x0] [, opts]) or explain(composition [, x0] [, opts])
   function M.explain (a, ...)
     local links, rest
@@ -216,11 +224,13 @@ return function (M)
       links, rest = {a, b}, table.pack(select(2, ...))
     end
     local x0, opts = rest[1], rest[2]
-    if type(x0) == "table" and opts == nil then x0, opts = nil, x0 end
+    local at = getmetatable(a) == Comp and 2 or 3  -- the argument number of x0
+    if type(x0) == "table" and opts == nil then x0, opts, at = nil, x0, at - 1 end
     if x0 ~= nil and type(x0) ~= "number" then
-      argerr(getmetatable(a) == Comp and 2 or 3, "explain", "number expected, got " .. typename(x0))
+      argerr(at, "explain", "number expected, got " .. typename(x0))
     end
-    opts = opts or {}
+    if rest.n > 2 then argerr(at + 2, "explain", "no more than " .. (at + 1) .. " arguments expected") end
+    opts = util.checkopts("explain", at + 1, opts, EXPLAIN_OPTS)
     local k = #links
     -- names: pieces outermost first; variables: ins[i] is the input of piece i
     local names, ins, outs = {}, {}, {}
@@ -266,57 +276,29 @@ return function (M)
 
   ---------------------------------------------------------------- compiled functions
 
-  -- when a function branches, the same interface answered per point by duals
-  local Fallback = {__name = "chainrule.Compiled"}
-  Fallback.__index = Fallback
-  function Fallback.__call (self, x) return self.f(x) end
-  function Fallback.__tostring (self) return "chainrule.Compiled (per-point duals): " .. self.reason end
-  function Fallback.size () return 0 end
+  -- when a function cannot be traced, the same interface answered per point by duals
+  local fallback = require("chainrule.cfallback")(M)
 
-  local function atpoint (self, x)
-    local r = M.derivatives(self.f, x, self.order)
-    for i = 1, #r do r[i] = M.value(r[i]) end
-    return r
-  end
-
-  function Fallback.eval (self, xs)
-    if type(xs) == "number" then return table.unpack(atpoint(self, xs)) end
-    if type(xs) ~= "table" then
-      error("bad argument #1 to 'eval' (number or table expected, got " .. typename(xs) .. ")", 2)
-    end
-    local res = {}
-    for j = 1, self.order + 1 do res[j] = {} end
-    for i = 1, #xs do
-      local r = atpoint(self, xs[i])
-      for j = 1, self.order + 1 do res[j][i] = r[j] end
-    end
-    return table.unpack(res, 1, self.order + 1)
-  end
-
-  function Fallback.sample (self, a, b, n)
-    local xs = {}
-    for i = 0, n - 1 do xs[i + 1] = (n == 1) and a or a + (b - a) * (i / (n - 1)) end
-    return xs, self:eval(xs)
-  end
+  -- n, data and limit are for compiled gradients (chainrule.cgrad checks them)
+  local COMPILE_OPTS = {order = "any", exact = "boolean", fallback = "boolean", n = "any",
+                        data = "any", limit = "any"}
 
   --- compile(f [, opts]): trace f once; opts.order (1), opts.exact, opts.fallback
   function M.compile (f, opts, ...)
     checkfn(f, 1, "compile", f ~= nil or select("#", ...) > 0)
-    if opts ~= nil and type(opts) ~= "table" then
-      argerr(2, "compile", "table expected, got " .. typename(opts))
-    end
-    opts = opts or {}
+    opts = util.checkopts("compile", 2, opts, COMPILE_OPTS)
+    if select("#", ...) > 0 then argerr(3, "compile", "no more than 2 arguments expected") end
     -- an inner trace would share the outer one's symbols and end its mode: x*y compiles to 1
     if select(2, core.expr_mode()) then
-      error("compile: cannot compile inside a function being compiled (compile the outer one only)", 2)
+      util.raise("compile: cannot compile inside a function being compiled (compile the outer one only)")
     end
     if opts.n ~= nil or opts.data ~= nil then return compile_n(M, f, opts) end  -- many inputs
     local order = opts.order == nil and 1 or opts.order
     if math.type(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
        or order < 0 or order > 8 then
-      error("bad argument #2 to 'compile' (order must be an integer from 0 to 8, got "
-            .. tostring(order) .. ")", 2)
+      argerr(2, "compile", "order must be an integer from 0 to 8, got " .. tostring(order))
     end
+    if opts.limit ~= nil then argerr(2, "compile", "limit applies with n, to compiled gradients") end
     local x = core.symbol("x")
     local ok, y = scoped(exprmode, 4, f, x)  -- no simplification, branches detected
     if ok and type(y) == "number" then y = core.expr_const(y)
@@ -328,10 +310,9 @@ return function (M)
       local msg = tostring(y)
       if not msg:find("compile:", 1, true) then msg = "compile: " .. msg end
       if opts.fallback then
-        return setmetatable({f = f, order = math.tointeger(order), reason = msg,
-                             compiled = false}, Fallback)
+        return fallback(f, math.tointeger(order), msg)
       end
-      error(msg, 2)
+      failed(msg)
     end
     return core.prog(y, x, math.tointeger(order), not opts.exact)
   end

@@ -1,11 +1,97 @@
 -- chainrule.util: small checks the Lua modules share, and modes scoped to one call
-local type, getmetatable = type, getmetatable
+local type, getmetatable, pairs, tostring = type, getmetatable, pairs, tostring
 local create, resume, yield, status = coroutine.create, coroutine.resume, coroutine.yield,
   coroutine.status
 local isyieldable = coroutine.isyieldable
 local pack, unpack = table.pack, table.unpack
 
 local M = {}
+
+-- the source prefix of chainrule's Lua files ("@.../chainrule/"), to tell the caller's frames apart
+local LIBDIR = debug.getinfo(1, "S").source:match("^(@.*[/\\])util%.lua$") or "@lua/chainrule/"
+local getinfo, error = debug.getinfo, error
+
+--- where(): the stack level, seen by where's caller, of the first function outside chainrule's
+--- Lua files, or 0 when there is none.  A C function there (pcall, say) gives no position, as
+--- luaL_error gives none for pcall(string.rep).
+function M.where ()
+  local lv = 2
+  while true do
+    local ar = getinfo(lv + 1, "S")
+    if ar == nil then return 0 end
+    if ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
+    lv = lv + 1
+  end
+end
+
+--- raise(msg): error(msg) positioned at the caller's own code, as luaL_error is from C
+function M.raise (msg)
+  local lv = M.where()
+  error(msg, lv == 0 and 0 or lv)
+end
+
+-- the message without its position, when that position is in one of chainrule's Lua files
+local function libmsg (err)
+  local file, rest = err:match("^([^\n]-):%d+: (.*)$")
+  if file and file:match("chainrule[/\\][%w_]+%.lua$") then return rest end
+end
+
+--- reraise(err [, from, to]): an error a C function raised when chainrule's Lua called it, so
+--- positioned in chainrule (or nowhere): raised again at the caller's own code, with from
+--- replaced by to; an error positioned in the caller's code, or not a string, goes on as is
+function M.reraise (err, from, to)
+  if type(err) ~= "string" then error(err, 0) end
+  local msg = libmsg(err)
+  if msg == nil and err:match("^[^\n]-:%d+: ") then error(err, 0) end
+  msg = msg or err
+  if from then msg = msg:gsub(from, to, 1) end
+  M.raise(msg)
+end
+
+--- relay(err, from, to): as reraise, but only for chainrule's own errors: positioned in its
+--- files, or (when a C function was called through pcall, so unpositioned) starting with from;
+--- the caller's f ran, and its own errors go on as they are
+function M.relay (err, from, to)
+  if type(err) == "string" and (libmsg(err) or err:match(from)) then M.reraise(err, from, to) end
+  error(err, 0)
+end
+
+--- argerror(fname, i, msg): "bad argument #i to 'fname' (msg)" at the caller's own code
+function M.argerror (fname, i, msg)
+  M.raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
+end
+
+-- what an option's value may be: a Lua type, or "file" (something with a write method)
+local function fits (want, v)
+  if want == "any" then return true end
+  if want == "file" then
+    local mt = getmetatable(v)
+    local idx = type(mt) == "table" and mt.__index
+    return type(v) == "table" and type(v.write) == "function" or
+           (type(v) == "userdata" and (type(idx) == "table" and type(idx.write) == "function"))
+  end
+  if want == "integer" then return math.type(v) == "integer" or (math.type(v) == "float" and v == v // 1) end
+  return type(v) == want
+end
+
+--- checkopts(fname, i, opts, spec): opts (argument i) nil or a table whose keys are all in spec
+--- (key -> "number", "boolean", "string", "table", "integer", "file", or "any" for the caller
+--- to check); returns opts or {}
+function M.checkopts (fname, i, opts, spec)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" or getmetatable(opts) ~= nil then
+    M.argerror(fname, i, "options table expected, got " .. M.typename(opts))
+  end
+  for k, v in pairs(opts) do
+    local want = spec[k]
+    if want == nil then M.argerror(fname, i, ("unknown option '%s'"):format(tostring(k))) end
+    if not fits(want, v) then
+      M.argerror(fname, i, ("option '%s' must be %s %s, got %s"):format(k,
+        want == "integer" and "an" or "a", want, M.typename(v)))
+    end
+  end
+  return opts
+end
 
 --- typename(v): the __name of v's metatable when it has one (as luaL_typeerror says it), else type(v)
 function M.typename (v)
