@@ -30,6 +30,7 @@ build = {
       incdirs = {"src"},
     },
     ["chainrule"] = "lua/chainrule/init.lua",
+    ["chainrule.formula"] = "lua/chainrule/formula.lua",
     ["chainrule.graph"] = "lua/chainrule/graph.lua",
     ["chainrule.math"] = "lua/chainrule/math.lua",
     ["chainrule.cgrad"] = "lua/chainrule/cgrad.lua",

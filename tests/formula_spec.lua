@@ -1,0 +1,162 @@
+-- formula_spec.lua: cr.formula (syntax, habits, errors, limits), cr.links and cr.split
+local cr = require "chainrule"
+local m = math
+
+local pts = {-1.3, -0.4, 0.3, 0.77, 1.9}
+
+-- formula text and the same function written in Lua: equal at every point (or both NaN)
+local function same (text, f, where)
+  local e = cr.formula(text)
+  assert(cr.isexpr(e), text .. " gave no Expr")
+  for _, t in ipairs(where or pts) do
+    H.assert_close(e(t), f(t), 1e-14, 1e-300, text .. " at " .. t)
+  end
+  return e
+end
+
+describe("cr.formula", function ()
+  it("reads the Lua expression syntax in x", function ()
+    same("x", function (x) return x end)
+    same("(x^2 + 5)^3", function (x) return (x^2 + 5)^3 end)
+    same("x - 2*x/3 + 1", function (x) return x - 2*x/3 + 1 end)
+    same("-x^2", function (x) return -x^2 end)  -- powers bind tighter than minus, as in Lua
+    same("2^-x", function (x) return 2^-x end)
+    same("2^x^2", function (x) return 2^x^2 end)  -- right-associative
+    same("--x", function (x) return - -x end)
+    same("1/(1 + exp(-x))", function (x) return 1/(1 + m.exp(-x)) end)
+    same("  x  *  sin( x )  ", function (x) return x * m.sin(x) end)
+    same("1.5e-1*x + .5", function (x) return 0.15*x + 0.5 end)
+    same("atan(x, 2)", function (x) return m.atan(x, 2) end)
+    same("log(x^2 + 1, 10)", function (x) return m.log(x^2 + 1, 10) end)
+    same("max(x, 0.5, -x)", function (x) return m.max(x, 0.5, -x) end)
+  end)
+
+  it("knows every function of cr.math, pi and e", function ()
+    local names = require("chainrule.formula").names()
+    assert.is_true(#names >= 30)
+    local two = {fmod = true, hypot = true, atan2 = true, pow = true}
+    for _, name in ipairs(names) do
+      local f = name == "ln" and m.log or cr.math[name]
+      local text = two[name] and name .. "(x, 0.7)" or name .. "(x)"
+      local e = cr.formula(text)
+      for _, t in ipairs{0.3, 0.6} do
+        local want = two[name] and f(t, 0.7) or f(t)
+        H.assert_close(e(t), want, 1e-14, 1e-300, text)
+      end
+    end
+    same("pi*x", function (x) return m.pi*x end)
+    same("e*x", function (x) return m.exp(1)*x end)
+    assert.equal(m.pi, cr.formula("pi").value)  -- pi is folded into a number
+  end)
+
+  it("accepts the habits people type", function ()
+    same("3x", function (x) return 3*x end)
+    same("3 x", function (x) return 3*x end)
+    same("3x^2", function (x) return 3*x^2 end)  -- 3*(x^2), not (3x)^2
+    same("2sin(x)", function (x) return 2*m.sin(x) end)
+    same("2(x+1)", function (x) return 2*(x + 1) end)
+    same("2pi*x", function (x) return 2*m.pi*x end)
+    same("-4x + 1", function (x) return -4*x + 1 end)
+    same("2e^x", function (x) return 2*m.exp(x) end)
+    same("2e3x", function (x) return 2000*x end)  -- an exponent of the literal, not e
+    same("ln(x)", function (x) return m.log(x) end, {0.3, 1.9})
+    same("ln(x^2 + 1)", function (x) return m.log(x^2 + 1) end)
+    assert.equal("exp(x)", tostring(cr.formula("e^x")))  -- e^u is exp(u): its own link
+    assert.equal("exp(-x^2/2)", tostring(cr.formula("e^(-x^2/2)")))
+    assert.equal("log(x)", tostring(cr.formula("ln(x)")))
+    assert.equal("3*x^2", tostring(cr.formula("3x^2")))
+  end)
+
+  it("keeps the formula as typed (no reordering)", function ()
+    assert.equal("sqrt(1 + sin(x)^2)", tostring(cr.formula("sqrt(1 + sin(x)^2)")))
+    assert.equal("(x^2 + 5)^3", tostring(cr.formula("(x^2+5)^3")))
+    assert.equal("5", tostring(cr.formula("2 + 3")))  -- constants fold
+  end)
+
+  it("leaves the simplification mode as it was, also after an error", function ()
+    local before = {cr.core.expr_mode()}
+    cr.formula("sin(x)^2 + 1")
+    pcall(cr.formula, "sin(x) +")
+    pcall(cr.formula, "y")
+    assert.same(before, {cr.core.expr_mode()})
+    local x = cr.symbol("x")
+    assert.equal("x^2 + 1", tostring(1 + x^2))  -- full simplification still on
+  end)
+
+  it("says what is wrong and where", function ()
+    local cases = {
+      {"x +* 2", [[formula: unexpected '*' at column 4 in "x +* 2"]]},
+      {"y", "formula: unknown name 'y' (the variable is x)"},
+      {"", "formula: empty"},
+      {"   \t ", "formula: empty"},
+      {"x +", [[formula: unexpected end of formula at column 4 in "x +"]]},
+      {"(x + 2", [[formula: missing ')' for the '(' at column 1 in "(x + 2"]]},
+      {"sin(x + 2", [[formula: missing ')' for the '(' at column 4 in "sin(x + 2"]]},
+      {"x + 2)", [[formula: unexpected ')' at column 6 in "x + 2)"]]},
+      {"x $ 2", [[formula: unexpected '$' at column 3 in "x $ 2"]]},
+      {"x · 2", [[formula: unexpected '·' at column 3 in "x · 2"]]},
+      {"x(x + 1)", [[formula: unexpected '(' at column 2 in "x(x + 1)"]]},  -- only numbers multiply by juxtaposition
+      {"x 2", [[formula: unexpected '2' at column 3 in "x 2"]]},
+      {"2^3x", [[formula: unexpected 'x' at column 4 in "2^3x"]]},  -- 2^(3x) or 2^3*x: not guessed
+      {"sin x", "formula: sin is a function: write sin(...) at column 1"},
+      {"sin(x, 2)", "formula: sin takes 1 argument, got 2 (column 1)"},
+      {"sin()", "formula: sin takes 1 argument, got 0 (column 1)"},
+      {"fmod(x)", "formula: fmod takes 2 arguments, got 1 (column 1)"},
+      {"atan(x, 1, 2)", "formula: atan takes 1 to 2 arguments, got 3 (column 1)"},
+      {"1e999*x", [[formula: number 1e999 is too large at column 1 in "1e999*x"]]},
+      {"random(x)", "formula: unknown name 'random' (the variable is x)"},
+      {"X", "formula: unknown name 'X' (the variable is x)"},
+    }
+    for _, c in ipairs(cases) do
+      local ok, err = pcall(cr.formula, c[1])
+      assert.is_false(ok, c[1])
+      assert.equal(c[2], err)
+    end
+    H.checkerr("bad argument #1 to 'formula' (string expected, got nil)", cr.formula, nil)
+    H.checkerr("bad argument #1 to 'formula' (string expected, got no value)", cr.formula)
+    H.checkerr("bad argument #1 to 'formula' (string expected, got number)", cr.formula, 3)
+    H.checkerr("bad argument #2 to 'formula' (no more than 1 argument expected)", cr.formula, "x", 2)
+  end)
+
+  describe("is no code: it reaches nothing outside", function ()
+    it("refuses os, io, require, load and string", function ()
+      local cases = {
+        {"os.exit()", "os"}, {"io.open('/etc/passwd')", "io"}, {"require 'os'", "require"},
+        {"load('return 1')()", "load"}, {"dofile('/dev/zero')", "dofile"},
+        {"string.rep('x', 2^40)", "string"}, {"_G", "_G"}, {"_ENV", "_ENV"},
+        {"collectgarbage()", "collectgarbage"}, {"math.sin(x)", "math"},
+        {"debug.sethook()", "debug"},
+      }
+      for _, c in ipairs(cases) do
+        local ok, err = pcall(cr.formula, c[1])
+        assert.is_false(ok)
+        assert.equal(("formula: unknown name '%s' (the variable is x)"):format(c[2]), err)
+      end
+      -- statements and other Lua syntax are not formulas either
+      H.checkerr([[formula: unexpected 'end' ]], cr.formula, "x end")  -- a name: unknown
+    end)
+
+    it("stops at a length and a nesting limit, fast and small", function ()
+      local t0, mem0 = os.clock(), collectgarbage("count")
+      local ok, err = pcall(cr.formula, ("("):rep(100000))
+      assert.is_false(ok)
+      assert.equal("formula: too long (100000 characters, at most 1000)", err)
+      ok, err = pcall(cr.formula, ("x+"):rep(5e6) .. "x")
+      assert.equal("formula: too long (10000001 characters, at most 1000)", err)
+      ok, err = pcall(cr.formula, ("("):rep(150) .. "x" .. (")"):rep(150))
+      assert.equal("formula: nested too deeply (more than 100 levels) at column 101", err)
+      ok, err = pcall(cr.formula, ("-"):rep(200) .. "x")
+      assert.equal("formula: nested too deeply (more than 100 levels) at column 101", err)
+      ok, err = pcall(cr.formula, ("sin("):rep(120) .. "x" .. (")"):rep(120))
+      assert.equal("formula: nested too deeply (more than 100 levels) at column 404", err)
+      ok, err = pcall(cr.formula, ("x^"):rep(300) .. "x")
+      assert.equal("formula: nested too deeply (more than 100 levels) at column 200", err)
+      assert.is_true(os.clock() - t0 < 2, "limits took too long")
+      collectgarbage()
+      assert.is_true(collectgarbage("count") - mem0 < 4096, "limits kept memory")
+      -- within the limits: 99 levels and 999 characters are fine
+      same(("("):rep(99) .. "x" .. (")"):rep(99), function (x) return x end)
+      same("x" .. ("+x"):rep(499), function (x) return 500*x end)
+    end)
+  end)
+end)
