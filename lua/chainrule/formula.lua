@@ -173,9 +173,9 @@ local function parse (src)
     if t.k == "-" then
       take()
       enter(t)
-      local v = unary()
+      local v, plain = unary()
       depth = depth - 1
-      return -v, false
+      return -v, plain  -- -4x is (-4)*x
     end
     return power()
   end
