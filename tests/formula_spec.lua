@@ -160,3 +160,150 @@ describe("cr.formula", function ()
     end)
   end)
 end)
+
+-- formula, its links outermost first, and the split at depth 1
+local chains = {
+  {"sqrt(1 + sin(x)^2)", {"sqrt(u)", "1 + u", "u^2", "sin(u)"}, "sqrt(u)", "1 + sin(x)^2"},
+  {"(x^2 + 5)^3", {"u^3", "u + 5", "u^2"}, "u^3", "x^2 + 5"},
+  {"sin(x^2)", {"sin(u)", "u^2"}, "sin(u)", "x^2"},
+  {"sin(x)^2", {"u^2", "sin(u)"}, "u^2", "sin(x)"},
+  {"e^(-x^2/2)", {"exp(u)", "u/2", "-u", "u^2"}, "exp(u)", "-x^2/2"},
+  {"ln(1 + x^2)", {"log(u)", "1 + u", "u^2"}, "log(u)", "1 + x^2"},
+  {"1/(1 + e^(-x))", {"1/u", "1 + u", "exp(u)", "-u"}, "1/u", "1 + exp(-x)"},
+  {"2sin(3x)", {"2*u", "sin(u)", "3*u"}, "2*u", "sin(3*x)"},
+  {"cos(2x + 1)", {"cos(u)", "u + 1", "2*u"}, "cos(u)", "2*x + 1"},
+  {"sqrt(x)^3", {"u^3", "sqrt(u)"}, "u^3", "sqrt(x)"},
+  {"tan(sqrt(x))", {"tan(u)", "sqrt(u)"}, "tan(u)", "sqrt(x)"},
+  {"exp(sin(cos(x)))", {"exp(u)", "sin(u)", "cos(u)"}, "exp(u)", "sin(cos(x))"},
+  {"2^(x^2)", {"2^u", "u^2"}, "2^u", "x^2"},
+  {"(3x - 1)^-2", {"u^(-2)", "u - 1", "3*u"}, "u^(-2)", "3*x - 1"},
+  {"atan(1/x)", {"atan(u)", "1/u"}, "atan(u)", "1/x"},
+  {"abs(x - 1)^0.5", {"u^0.5", "abs(u)", "u - 1"}, "u^0.5", "abs(x - 1)"},
+  {"sigmoid(4x - 2)", {"sigmoid(u)", "u - 2", "4*u"}, "sigmoid(u)", "4*x - 2"},
+  {"log(x^2 + 1, 10)", {"log10(u)", "u + 1", "u^2"}, "log10(u)", "x^2 + 1"},
+  {"-cosh(x)^2", {"-u", "u^2", "cosh(u)"}, "-u", "cosh(x)^2"},
+  {"sin(x*sin(x))", {"sin(u)", "u*sin(u)"}, "sin(u)", "x*sin(x)"},
+  {"(1 + x*cos(x))^2", {"u^2", "1 + u", "u*cos(u)"}, "u^2", "1 + x*cos(x)"},
+  {"sqrt(4 - x^2)/2", {"u/2", "sqrt(u)", "4 - u", "u^2"}, "u/2", "sqrt(4 - x^2)"},
+  {"max(0, x^3 - x)", {"max(0, u)", "u^3 - u"}, "max(0, u)", "x^3 - x"},
+}
+
+local ppts = {0.21, 0.5, 0.83, 1.37}
+
+describe("cr.links", function ()
+  it("walks the chain outermost first, constants folded into each link", function ()
+    for _, c in ipairs(chains) do
+      local L = cr.links(cr.formula(c[1]))
+      local got = {}
+      for i, l in ipairs(L) do
+        got[i] = tostring(l)
+        assert.same({"u"}, l:vars(), c[1] .. " link " .. i)
+      end
+      assert.same(c[2], got, c[1])
+      -- the links composed, innermost first, give h back at every point
+      local h = cr.formula(c[1])
+      for _, t in ipairs(ppts) do
+        local v = t
+        for i = #L, 1, -1 do v = L[i]:eval{u = v} end
+        H.assert_close(v, h(t), 1e-13, 1e-300, c[1] .. " links at " .. t)
+      end
+    end
+  end)
+
+  it("takes strings, and says when there is no chain", function ()
+    assert.same({"sqrt(u)", "1 + u", "u^2", "sin(u)"}, (function ()
+      local t = {}
+      for i, l in ipairs(cr.links("sqrt(1 + sin(x)^2)")) do t[i] = tostring(l) end
+      return t
+    end)())
+    assert.same({}, cr.links("x"))
+    assert.same({}, cr.links("5"))
+    assert.equal(1, #cr.links("x*sin(x)"))
+    assert.equal("u*sin(u)", tostring(cr.links("x*sin(x)")[1]))
+    H.checkerr("formula: unknown name 'y' (the variable is x)", cr.links, "sin(y)")
+    H.checkerr("bad argument #1 to 'links' (chainrule.Expr or formula string expected, got nil)",
+      cr.links, nil)
+    H.checkerr("bad argument #1 to 'links' (chainrule.Expr or formula string expected, got table)",
+      cr.links, {})
+    H.checkerr("bad argument #2 to 'links' (no more than 1 argument expected)", cr.links, "x", 2)
+  end)
+
+  it("walks a chain of 20000 links without deep recursion", function ()
+    local x, e = cr.symbol("x"), nil
+    e = x
+    for _ = 1, 20000 do e = cr.math.sin(e) end
+    local L = cr.links(e)
+    assert.equal(20000, #L)
+    assert.equal("sin(u)", tostring(L[20000]))
+  end)
+
+  it("works on Exprs built by operators, not only on formulas", function ()
+    local x = cr.symbol("x")
+    local L = cr.links(cr.math.exp(3*x))
+    assert.equal("exp(u)", tostring(L[1]))
+    assert.equal("3*u", tostring(L[2]))
+  end)
+end)
+
+describe("cr.split", function ()
+  it("splits h into outer(u) and inner(x) with outer(inner(x)) = h", function ()
+    for _, c in ipairs(chains) do
+      local h = cr.formula(c[1])
+      local outer, inner = cr.split(h)
+      assert.equal(c[3], tostring(outer), c[1])
+      assert.equal(c[4], tostring(inner), c[1])
+      -- every depth the chain allows
+      for d = 1, #cr.links(h) - 1 do
+        outer, inner = cr.split(c[1], d)
+        assert.same({"u"}, outer:vars())
+        for _, t in ipairs(ppts) do
+          H.assert_close(outer:eval{u = inner(t)}, h(t), 1e-13, 1e-300, c[1] .. " depth " .. d)
+          H.assert_close(outer(inner)(t), h(t), 1e-13, 1e-300, c[1] .. " depth " .. d)
+        end
+      end
+    end
+  end)
+
+  it("goes deeper with depth", function ()
+    local o, i = cr.split("(x^2 + 5)^3", 2)
+    assert.equal("(u + 5)^3", tostring(o))
+    assert.equal("x^2", tostring(i))
+    o, i = cr.split("sqrt(1 + sin(x)^2)", 3)
+    assert.equal("sqrt(1 + u^2)", tostring(o))
+    assert.equal("sin(x)", tostring(i))
+  end)
+
+  it("says why a function is no composition", function ()
+    local cases = {
+      {"x*sin(x)", "h(x) = x*sin(x) is a product of two functions of x, not a composition f(g(x))"},
+      {"x + sin(x)", "h(x) = x + sin(x) is a sum of two functions of x, not a composition f(g(x))"},
+      {"x - cos(x)", "h(x) = x - cos(x) is a difference of two functions of x, not a composition f(g(x))"},
+      {"sin(x)/x", "h(x) = sin(x)/x is a quotient of two functions of x, not a composition f(g(x))"},
+      {"x^x", "h(x) = x^x is a power of two functions of x, not a composition f(g(x))"},
+      {"sin(x)", "h(x) = sin(x) is one elementary function of x, not a composition f(g(x))"},
+      {"3x", "h(x) = 3*x is one elementary function of x, not a composition f(g(x))"},
+      {"x", "h(x) = x is the variable itself, not a composition f(g(x))"},
+      {"2 + 3", "h(x) = 5 is a constant, not a composition f(g(x))"},
+    }
+    for _, c in ipairs(cases) do
+      local o, why = cr.split(c[1])
+      assert.is_nil(o, c[1])
+      assert.equal(c[2], why)
+    end
+  end)
+
+  it("checks its arguments", function ()
+    H.checkerr("bad argument #2 to 'split' (depth must be 1 to 2 for (x^2 + 5)^3, got 3)",
+      cr.split, "(x^2 + 5)^3", 3)
+    H.checkerr("bad argument #2 to 'split' (depth must be 1 to 2 for (x^2 + 5)^3, got 0)",
+      cr.split, "(x^2 + 5)^3", 0)
+    H.checkerr("bad argument #2 to 'split' (depth must be an integer, got 1.5)",
+      cr.split, "(x^2 + 5)^3", 1.5)
+    H.checkerr("bad argument #2 to 'split' (depth must be an integer, got string)",
+      cr.split, "(x^2 + 5)^3", "2")
+    H.checkerr("bad argument #1 to 'split' (chainrule.Expr or formula string expected, got boolean)",
+      cr.split, true)
+    H.checkerr("bad argument #3 to 'split' (no more than 2 arguments expected)", cr.split, "x", 1, 2)
+    H.checkerr([[formula: unexpected '*' at column 4 in "x +* 2"]], cr.split, "x +* 2")
+  end)
+end)
