@@ -36,6 +36,7 @@ build = {
     ["chainrule.cgrad"] = "lua/chainrule/cgrad.lua",
     -- the viewer's Lua side; chainrule.plotview (SDL) and chainplot are built by make install
     ["chainrule.plot"] = "lua/chainrule/plot.lua",
+    ["chainrule.plotformula"] = "lua/chainrule/plotformula.lua",
     ["chainrule.plotread"] = "lua/chainrule/plotread.lua",
     ["chainrule.plotscript"] = "lua/chainrule/plotscript.lua",
     ["chainrule.reverse"] = "lua/chainrule/reverse.lua",

@@ -307,3 +307,73 @@ describe("cr.split", function ()
     H.checkerr([[formula: unexpected '*' at column 4 in "x +* 2"]], cr.split, "x +* 2")
   end)
 end)
+
+describe("plot scripts from formulas (chainrule.plotformula)", function ()
+  local ps = require "chainrule.plotscript"
+  local pf = require "chainrule.plotformula"
+
+  it("writes labels in textbook form", function ()
+    local cases = {
+      {"(x^2 + 5)^3", "(x² + 5)³"}, {"3*x^(-2)", "3x⁻²"}, {"2*(x + 1)", "2(x + 1)"},
+      {"2*sin(3*x)", "2sin(3x)"}, {"x*sin(x)", "x·sin(x)"}, {"log(x)", "ln(x)"},
+      {"x^2.5", "x^2.5"}, {"1e-05*x", "1e-05·x"}, {"x2*y", "x2·y"}, {"u^12", "u¹²"},
+    }
+    for _, c in ipairs(cases) do assert.equal(c[2], pf.textbook(c[1])) end
+  end)
+
+  it("turns {formula = ...} into the pieces of a script", function ()
+    local spec = ps.validate{formula = "(x^2 + 5)^3", x = {-3, 3}}
+    assert.is_function(spec.inner)
+    assert.is_function(spec.outer)
+    assert.equal("x² + 5", spec.labels.inner)
+    assert.equal("u³", spec.labels.outer)
+    for _, t in ipairs{-1.2, 0.4, 2} do
+      assert.equal((t^2 + 5)^3, spec.outer(spec.inner(t)))
+    end
+    -- the pieces take duals and trace to Exprs like any script's
+    local d = cr.derivative(function (x) return spec.outer(spec.inner(x)) end, 1.5)
+    H.assert_close(d, 6 * 1.5 * 7.25^2, 1e-15)
+    local m = ps.model(spec)
+    assert.equal("h(x) = (x² + 5)³ = f(g(x)), split 1 of 2", m.title)
+    assert.same({text = "(x^2 + 5)^3", depth = 1, nlinks = 3, chain = false}, m.formula)
+    spec = ps.validate{formula = "x*sin(x)"}
+    assert.is_function(spec.f)
+    assert.equal("h(x) = x·sin(x) is a product of two functions of x, not a composition f(g(x))",
+      spec.title)
+  end)
+
+  it("makes the same numbers as the Expr (the printed form reads back exactly)", function ()
+    for _, c in ipairs(chains) do
+      local h = cr.formula(c[1])
+      local f = pf.tofn(h, "x")
+      for _, t in ipairs(ppts) do assert.equal(h(t), f(t), c[1]) end
+    end
+  end)
+
+  it("checks the fields of a formula script", function ()
+    local cases = {
+      {{formula = 3}, "s.lua: field 'formula' must be a string (got number)"},
+      {{formula = "x^2", split = 1.5}, "s.lua: field 'split' must be an integer (got 1.5)"},
+      {{formula = "x^2", chain = 1}, "s.lua: field 'chain' must be true or false in a formula script (got number)"},
+      {{formula = "x^2", inner = print}, "s.lua: unknown field 'inner' in a formula script (known: chain, formula, split, title, x)"},
+      {{formula = "sin(x^2)", split = 1, chain = true}, "s.lua: fields 'split' and 'chain' do not go together"},
+      {{formula = "x +* 2"}, [[s.lua: formula: unexpected '*' at column 4 in "x +* 2"]]},
+      {{formula = "(x^2 + 5)^3", split = 3}, "s.lua: formula: split must be 1 to 2 for (x² + 5)³ (got 3)"},
+      {{formula = "x^2", x = {2, 1}}, "s.lua: field 'x' must be {min, max} with min < max"},
+    }
+    for _, c in ipairs(cases) do H.checkerr(c[2], ps.validate, c[1], "s.lua") end
+  end)
+
+  it("writes a script that reads back as the same view", function ()
+    local text = pf.script({text = "sqrt(1 + sin(x)^2)", depth = 2, nlinks = 4, chain = false}, -1.5, 3.1)
+    assert.equal('-- written by chainplot: a formula view (chainplot this file, or edit the formula)\n'
+      .. 'return {\n  formula = "sqrt(1 + sin(x)^2)",\n  split = 2,\n  x = {-1.5, 3.1},\n}\n', text)
+    local spec = ps.validate(load(text, "=w", "t", {})(), "w")
+    assert.same({-1.5, 3.1}, spec.x)
+    assert.equal("sqrt(1 + u)", spec.labels.outer)
+    assert.equal("sin(x)²", spec.labels.inner)
+    text = pf.script({text = 'x"', depth = 0, chain = true}, 1/3, 2)
+    assert.truthy(text:find('formula = "x\\"",\n  chain = true,\n  x = {0.333333333333333', 1, true), text)
+    assert.equal(1/3, load(text, "=w", "t", {})().x[1])
+  end)
+end)

@@ -298,6 +298,12 @@ local function links (h)
   return L, N, why
 end
 
+--- chain(h): links, nodes (nodes[i + 1] is link i's input in x, the last one x), why
+function M.chain (h)
+  h = toexpr(h, "chain", 2)
+  return links(h)
+end
+
 --- links(h): the elementary chain of h, outermost first, each an Expr in u
 function M.links (h, ...)
   if select("#", ...) > 0 then error("bad argument #2 to 'links' (no more than 1 argument expected)", 2) end
