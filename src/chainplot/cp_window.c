@@ -10,6 +10,7 @@
 #include "cp_app.h"
 #include "cp_render.h"
 #include "cp_window.h"
+#include "cp_wbar.h"
 
 static void basename_noext (const char *path, char *out, size_t n) {
   const char *b = strrchr(path, '/');
@@ -61,6 +62,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
   SDL_Renderer *r;
   cp_renderer *R = NULL;
   Mouse m;
+  cp_wbar wb = {0, NULL};
   float scale = 0, user = o->scale > 0 ? o->scale : 1;
   int running = 1, redraw = 1, shots = 0, shown = 0, want_shot = 0;
   Uint32 lastpoll = 0;
@@ -78,6 +80,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     return -1;
   }
   memset(&m, 0, sizeof m);
+  wb.shotdir = o->shotdir;
   while (running) {
     SDL_Event ev;
     int ww, wh, ow, oh;
@@ -130,6 +133,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     do {
       float mx, my;
       SDL_Keymod mod = SDL_GetModState();
+      if (ev.type && cp_wbar_event(&wb, A, &ev)) {  /* the formula bar and its keys (cp_wbar.c) */
+        redraw = 1;
+        continue;
+      }
       switch (ev.type) {
       case SDL_QUIT:
         running = 0;

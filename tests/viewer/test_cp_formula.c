@@ -7,6 +7,7 @@
 #include "cp_fview.h"
 #include "cp_script.h"
 #include "cp_render.h"
+#include "cp_formula.h"
 
 static char dir[256];
 
@@ -156,6 +157,111 @@ static void renders (void) {
   }
 }
 
+static int n_;
+static cp_field F0;  /* large (its history): not on the stack */
+
+static void field (void) {
+  cp_field *f = &F0;
+  char big[3000];
+  cp_field_open(f, "(x^2 + 5)^3");
+  CHECK(f->open && f->len == 11 && f->cur == 11 && !f->all, "opens with the cursor at the end");
+  cp_field_key(f, CP_FK_HOME);
+  CHECK(f->cur == 0, "home");
+  cp_field_insert(f, "2");
+  CHECK(strcmp(f->text, "2(x^2 + 5)^3") == 0 && f->cur == 1, "typing inserts at the cursor: %s", f->text);
+  cp_field_key(f, CP_FK_END);
+  cp_field_key(f, CP_FK_BACKSPACE);
+  CHECK(strcmp(f->text, "2(x^2 + 5)^") == 0, "backspace: %s", f->text);
+  cp_field_key(f, CP_FK_HOME);
+  cp_field_key(f, CP_FK_DELETE);
+  CHECK(strcmp(f->text, "(x^2 + 5)^") == 0 && f->cur == 0, "delete: %s", f->text);
+  cp_field_key(f, CP_FK_LEFT);
+  CHECK(f->cur == 0, "left stops at the start");
+  cp_field_key(f, CP_FK_RIGHT);
+  cp_field_key(f, CP_FK_RIGHT);
+  CHECK(f->cur == 2, "right");
+  /* UTF-8: one key moves over one character, backspace removes it whole */
+  cp_field_open(f, "x\xc2\xb7y");
+  cp_field_key(f, CP_FK_LEFT);
+  cp_field_key(f, CP_FK_LEFT);
+  CHECK(f->cur == 1, "left over a two-byte character (cur %d)", f->cur);
+  cp_field_key(f, CP_FK_RIGHT);
+  CHECK(f->cur == 3, "right over it");
+  cp_field_key(f, CP_FK_BACKSPACE);
+  CHECK(strcmp(f->text, "xy") == 0 && f->cur == 1, "backspace removes the whole character");
+  /* select-all, then typing replaces; backspace clears */
+  cp_field_open(f, "sin(x)");
+  CHECK(cp_field_key(f, CP_FK_SELECTALL) && f->all, "ctrl+a selects all");
+  cp_field_insert(f, "cos(x)");
+  CHECK(strcmp(f->text, "cos(x)") == 0 && !f->all, "typing replaces the selection: %s", f->text);
+  cp_field_key(f, CP_FK_SELECTALL);
+  cp_field_key(f, CP_FK_BACKSPACE);
+  CHECK(f->len == 0 && f->text[0] == 0, "backspace clears a selection");
+  cp_field_open(f, "abc");
+  cp_field_key(f, CP_FK_SELECTALL);
+  cp_field_key(f, CP_FK_LEFT);
+  CHECK(!f->all && f->cur == 0, "left ends a selection at its start");
+  /* pasted text: line breaks become spaces, control bytes and broken UTF-8 go */
+  cp_field_open(f, "");
+  cp_field_insert(f, "x +\n2\t*\x01 3\xff\xc2");
+  CHECK(strcmp(f->text, "x + 2 * 3") == 0, "paste is cleaned: \"%s\"", f->text);
+  /* the length limit: the part that fits, never half a character */
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  cp_field_open(f, "");
+  CHECK(cp_field_insert(f, big) == -1 && f->len == CP_FIELDMAX - 1, "too long: cut at %d bytes", f->len);
+  cp_field_open(f, "");
+  memset(big, 0, sizeof big);
+  for (n_ = 0; n_ < 600; n_++) memcpy(big + 2 * n_, "\xc2\xb7", 2);
+  cp_field_insert(f, big);
+  CHECK(f->len == 1000 && (f->text[999] & 0xC0) == 0x80, "cut at a character boundary (%d)", f->len);
+  /* history: up goes back, down forward, and back to what was being typed */
+  f->nhist = 0;
+  cp_field_open(f, "sin(x^2)");
+  cp_field_remember(f);
+  cp_field_open(f, "(x^2 + 5)^3");
+  cp_field_remember(f);
+  cp_field_remember(f);
+  CHECK(f->nhist == 2, "not twice in a row (%d)", f->nhist);
+  cp_field_open(f, "ln(");
+  cp_field_key(f, CP_FK_UP);
+  CHECK(strcmp(f->text, "(x^2 + 5)^3") == 0, "up: the last one: %s", f->text);
+  cp_field_key(f, CP_FK_UP);
+  CHECK(strcmp(f->text, "sin(x^2)") == 0, "up again: %s", f->text);
+  CHECK(!cp_field_key(f, CP_FK_UP) && strcmp(f->text, "sin(x^2)") == 0, "up stops at the oldest");
+  cp_field_key(f, CP_FK_DOWN);
+  cp_field_key(f, CP_FK_DOWN);
+  CHECK(strcmp(f->text, "ln(") == 0, "down returns to the draft: %s", f->text);
+  for (n_ = 0; n_ < CP_HISTMAX + 5; n_++) {
+    char t[32];
+    snprintf(t, sizeof t, "x + %d", n_);
+    cp_field_open(f, t);
+    cp_field_remember(f);
+  }
+  CHECK(f->nhist == CP_HISTMAX && strcmp(f->hist[0], "x + 5") == 0, "the oldest go: %s", f->hist[0]);
+  cp_field_close(f);
+  CHECK(!f->open, "closed");
+}
+
+static void barrender (void) {
+  /* the bar drawn off-screen, with an error under it, over the last good plot */
+  char png[400], err[200];
+  cp_app *A = fapp("(x^2 + 5)^3", 0, 0);
+  cp_field_open(&A->bar, "x +* 2");
+  CHECK(cp_app_formula(A, A->bar.text, 0, 0) != 0, "the bar's formula is refused");
+  snprintf(A->bar.err, sizeof A->bar.err, "%s", A->ferr);
+  A->F.field = &A->bar;
+  snprintf(png, sizeof png, "%s/bar.png", dir);
+  CHECK(cp_app_export(A, NULL, 900, 560, 1, png, err, sizeof err) == 0, "renders with the bar: %s", err);
+  CHECK(A->F.npanels == 4, "the plot is kept");
+  if (getenv("CP_KEEP_PNG")) {  /* for looking at it: CP_KEEP_PNG=/tmp/bar.png */
+    char cmd[900];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", png, getenv("CP_KEEP_PNG"));
+    if (system(cmd) != 0) printf("note: could not copy the PNG\n");
+  }
+  cp_app_free(A);
+}
+
 int main (void) {
   char tmpl[] = "/tmp/cpformXXXXXX";
   if (!mkdtemp(tmpl)) return 1;
@@ -165,6 +271,8 @@ int main (void) {
   alone();
   writes();
   renders();
+  field();
+  barrender();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
