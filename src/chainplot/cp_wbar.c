@@ -98,11 +98,13 @@ int cp_wbar_event (cp_wbar *W, cp_app *A, const SDL_Event *ev) {
     f->err[0] = 0;
     return 1;
   case SDL_KEYDOWN:
+    if (ev->key.keysym.sym == SDLK_s && (mod & KMOD_CTRL)) return 0;  /* a screenshot, bar and all */
     if (ev->key.keysym.sym != SDLK_e) W->skip = 0;
     switch (ev->key.keysym.sym) {
     case SDLK_RETURN: case SDLK_KP_ENTER: apply(A); break;
     case SDLK_ESCAPE: closebar(A); break;
-    default: editkey(f, ev->key.keysym.sym, (mod & KMOD_CTRL) != 0);
+    default:
+      if (editkey(f, ev->key.keysym.sym, (mod & KMOD_CTRL) != 0)) f->err[0] = 0;  /* being fixed */
     }
     return 1;  /* every key is the bar's while it is open: q types a q */
   default:

@@ -31,7 +31,7 @@ static void screenshot (cp_app *A, SDL_Renderer *r, const char *dir, int *count)
   SDL_GetRendererOutputSize(r, &w, &h);
   s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
   if (!s) return;
-  basename_noext(A->path[0] ? A->path : "plot.lua", name, sizeof name);
+  basename_noext(A->formula[0] ? "formula" : A->path[0] ? A->path : "plot.lua", name, sizeof name);
   do {
     snprintf(path, sizeof path, "%s/chainplot-%s-%d.png", dir ? dir : ".", name, ++*count);
   } while (fopen(path, "rb") ? (fclose(fopen(path, "rb")), 1) : 0);
@@ -96,6 +96,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     if (redraw && R) {
       char wt[sizeof A->F.title + 96];
       const char *file = strrchr(A->path, '/') ? strrchr(A->path, '/') + 1 : A->path;
+      if (A->formula[0]) file = "";  /* a typed formula is no file's */
       /* the file first: after a failed load the last good plot (and its title) stays */
       if (!file[0] || strcmp(A->F.title, A->path) == 0 || strcmp(A->F.title, file) == 0)
         snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
