@@ -278,5 +278,7 @@ int main (void) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) printf("note: could not remove %s\n", dir);
   }
+  SDL_Quit();
+  cp_fonts_shutdown();  /* fontconfig's process-wide state: no leak reported at exit */
   return report();
 }
