@@ -154,8 +154,12 @@ describe("chainplot command line", function ()
         assert.are.equal(2, code, c[1] .. ": " .. out)
         assert.truthy(out:find(c[2], 1, true), out)
       end
+      local code, out = run(("--output %s.png plots/cubc"):format(tmp))
+      assert.are.equal(2, code)
+      assert.truthy(out:find("chainplot: plots/cubc: the file does not exist (read as a formula: "
+        .. "formula: unknown name 'plots' (the variable is x))", 1, true), out)
       -- a missing script stays a missing script
-      local code, out = run(("--output %s.png nope.lua"):format(tmp))
+      code, out = run(("--output %s.png nope.lua"):format(tmp))
       assert.are.equal(1, code)
       assert.truthy(out:find("nope.lua: the file does not exist", 1, true), out)
     end)

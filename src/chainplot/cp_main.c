@@ -198,7 +198,10 @@ static cp_app *start (const Opts *o, double t0) {
   A->verbose = o->verbose;
   if (isformula(o->script)) {
     if (cp_app_formula(A, o->script, o->split, o->chain) != 0) {
-      fprintf(stderr, "chainplot: %s\n", A->ferr);
+      if (strchr(o->script, '/'))  /* most likely a mistyped path */
+        fprintf(stderr, "chainplot: %s: the file does not exist (read as a formula: %s)\n",
+                o->script, A->ferr);
+      else fprintf(stderr, "chainplot: %s\n", A->ferr);
       cp_app_free(A);
       return NULL;
     }
