@@ -133,7 +133,12 @@ static void writes (void) {
   cp_app_open(A, CP_SRCDIR "/plots/cubic.lua");
   CHECK(cp_app_writeformula(A, dir, path, sizeof path) != 0, "w on a script view");
   CONTAINS(A->F.status, "w keeps a formula view", "says why");
+  CHECK(cp_app_split(A, 1) != 0, "[ on a script view");
+  CONTAINS(A->F.status, "[ and ] move the split of a formula (e: type one)", "says why");
   CHECK(cp_app_formula(A, "sin(x^2)", 0, 0) == 0, "a script view becomes a formula view");
+  CHECK(cp_app_writeformula(A, "/nonexistent-dir", path, sizeof path) != 0, "w into a missing folder");
+  CHECK(strcmp(A->F.status, "could not write /nonexistent-dir/chainplot-formula-1.lua") == 0 && A->F.statuserr,
+        "says so in red: %s", A->F.status);
   CHECK(A->formula[0] && cp_app_poll(A) == 0, "and is not reloaded from the file");
   CHECK(cp_app_step(A, 1) == 0 && strstr(A->path, "exp3x.lua") && !A->formula[0], "n still walks the folder");
   cp_app_free(A);
