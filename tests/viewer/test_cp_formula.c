@@ -157,7 +157,13 @@ static void renders (void) {
     CHECK(A->F.error[0] == 0, "%s: no error (%s)", fs[i], A->F.error);
     f = fopen(png, "rb");
     CHECK(f != NULL, "%s: PNG written", fs[i]);
-    if (f) fclose(f);
+    if (f) {
+      long size;
+      fseek(f, 0, SEEK_END);
+      size = ftell(f);
+      CHECK(size > 15000, "%s: a real picture (%ld bytes)", fs[i], size);
+      fclose(f);
+    }
     cp_app_free(A);
   }
 }
