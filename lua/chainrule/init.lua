@@ -78,4 +78,10 @@ M.dot = require "chainrule.graph".dot
 -- symbolic expressions, compositions, the explainer and compiled functions
 require("chainrule.symbolic")(M)
 
+-- typed formulas and their chain: formula, links, split
+do
+  local formula = require "chainrule.formula"
+  M.formula, M.links, M.split = formula.formula, formula.links, formula.split
+end
+
 return M

@@ -10,6 +10,7 @@ local huge = math.huge
 
 local util = require "chainrule.util"
 local read = require "chainrule.plotread"
+local pf = require "chainrule.plotformula"
 local tname, callable = util.typename, util.callable
 
 local M = {}
@@ -122,9 +123,19 @@ end
 local known = {title = true, inner = true, outer = true, chain = true, f = true, x = true,
                labels = true, params = true}
 
+-- what the viewer needs to know of a spec made from a formula: text, depth, nlinks, chain, note
+local formulas = setmetatable({}, {__mode = "k"})
+
 --- validate(spec [, where]): spec or an error naming the field and what was expected.
+-- A spec with a formula field is expanded into inner/outer, chain or f first.
 function M.validate (spec, where)
   local pre = where and (where .. ": ") or ""
+  if pf.isformula(spec) then
+    local out, info = pf.expand(spec, where)
+    out = M.validate(out, where)
+    formulas[out] = info
+    return out
+  end
   local function bad (field, expected, got)
     error(fmt("%sfield '%s' must be %s (got %s)", pre, field, expected, got), 0)
   end
@@ -199,6 +210,11 @@ function M.validate (spec, where)
   return spec
 end
 
+--- fromformula(text [, depth [, chain]]): the validated spec of a formula view
+function M.fromformula (text, depth, chain)
+  return M.validate({formula = text, split = depth, chain = chain or nil})
+end
+
 -- ---------- the model chainplot draws ----------
 
 local palette = {
@@ -248,7 +264,7 @@ function M.model (spec, path, opts)
   end
   table.sort(plist, function (a, b) return a.name < b.name end)
   local model = {title = spec.title or (path and path:match("([^/]+)$")) or "chainplot",
-                 x = spec.x or {-5, 5}, params = plist, P = P}
+                 x = spec.x or {-5, 5}, params = plist, P = P, formula = formulas[spec]}
   function model.setparam (i, v)
     local p = plist[i]
     if p then

@@ -117,7 +117,8 @@ static int load (cp_app *A, const char *file, int keepview) {
     showerror(A);
     return -1;
   }
-  same = strcmp(A->path, path) == 0 && keepview;
+  same = strcmp(A->path, path) == 0 && keepview && !A->formula[0];
+  A->formula[0] = 0;  /* a script replaces a formula view */
   snprintf(A->path, sizeof A->path, "%s", path);
   A->loaderr[0] = A->evalerr[0] = 0;
   showerror(A);
@@ -155,7 +156,7 @@ int cp_app_open (cp_app *A, const char *path) {
 
 int cp_app_poll (cp_app *A) {
   long long t;
-  if (!A->path[0]) return 0;  /* a model from a Lua program has no file */
+  if (!A->path[0] || A->formula[0]) return 0;  /* a model from a Lua program or a formula has no file */
   t = filetime(A->path);
   if (t == A->mtime) return 0;
   load(A, A->path, 1);

@@ -4,6 +4,7 @@
 
 #include "cp_model.h"
 #include "cp_script.h"
+#include "cp_formula.h"
 
 typedef struct cp_app {
   cp_script *S;
@@ -24,6 +25,9 @@ typedef struct cp_app {
   int trial;              /* a new script's first frame: on an error the last good plot returns */
   struct cp_saved *saved; /* that plot: frame and views as they were before the load */
   cp_series stage[CP_MAXPANELS][CP_MAXCURVES];  /* a frame's curves, committed all or none */
+  char formula[1024];     /* the typed formula on screen, "" for a script (see cp_fview.h) */
+  char ferr[800];         /* why the last formula was not taken */
+  cp_field bar;           /* the formula bar (F.field points here while it is open) */
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);

@@ -10,12 +10,14 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_fview.h"
 #include "cp_render.h"
 #include "cp_window.h"
 
 typedef struct Opts {
   const char *script, *output, *font, *shotdir;
   int w, h, trust, bench, nocursor, duals, verbose;
+  int split, chain;       /* for a formula: the split depth (0: default) or every link */
   double x0, scale;
   int hasx0;
   size_t memory;
@@ -24,12 +26,16 @@ typedef struct Opts {
 
 static const char usage[] =
   "usage: chainplot [options] script.lua\n"
+  "       chainplot [options] FORMULA      e.g. chainplot '(x^2 + 5)^3'\n"
   "\n"
   "Shows a composition h = f(g(x)), its pieces and h'(x) = f'(g(x)) * g'(x) in linked panels.\n"
+  "An argument that is no file but a formula in x is split into outer and inner by cr.split.\n"
   "\n"
   "options:\n"
   "  --output FILE    render off-screen to a PNG instead of opening a window\n"
   "  --size WxH       output or window size in pixels (default 1600x1000, window 1280x800)\n"
+  "  --split N        for a formula: split N links deep (default 1; keys [ and ] too)\n"
+  "  --chain          for a formula: one panel per link (up to 4, the innermost merged)\n"
   "  --x0 X           cursor position (default: three quarters across the x view);\n"
   "                   --x0 none hides the cursor\n"
   "  --scale S        size of text and lines relative to 1 (default 1; keys + and - too)\n"
@@ -52,11 +58,25 @@ static const char usage[] =
   "  r  reset the view      a  fit y to the visible curves\n"
   "  s  save a PNG screenshot and print its path\n"
   "  n / p  next / previous script in the same folder\n"
+  "  e  type a formula (Enter applies, Esc cancels, up/down: history)\n"
+  "  [ / ]  move the split of a formula deeper / shallower\n"
+  "  w  write the formula view as a plot script (next to the screenshots)\n"
   "  + / -  larger / smaller text (ctrl+0: back to --scale)\n"
   "  h / ?  help overlay (Esc closes it)    q / Esc  quit\n"
   "\n"
   "The script is reloaded when its file changes; errors are shown in the window.\n"
   "Without a display chainplot renders to a PNG and prints its path.\n";
+
+/* no existing file, and not named like one: the argument is a formula */
+static int isformula (const char *arg) {
+  FILE *f = fopen(arg, "rb");
+  size_t n = strlen(arg);
+  if (f) {
+    fclose(f);
+    return 0;
+  }
+  return !(n > 4 && strcmp(arg + n - 4, ".lua") == 0);
+}
 
 static int die (const char *msg, const char *arg) {
   fprintf(stderr, "chainplot: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
@@ -78,6 +98,7 @@ static int parse (int argc, char **argv, Opts *o) {
     } else if (strcmp(a, "--trust") == 0) o->trust = 1;
     else if (strcmp(a, "--duals") == 0) o->duals = 1;
     else if (strcmp(a, "--verbose") == 0) o->verbose = 1;
+    else if (strcmp(a, "--chain") == 0) o->chain = 1;
     else if (a[0] == '-' && a[1] == '-' && !v) return die("option needs a value", a);
     else if (strcmp(a, "--output") == 0) o->output = argv[++i];
     else if (strcmp(a, "--font") == 0) o->font = argv[++i];
@@ -109,6 +130,11 @@ static int parse (int argc, char **argv, Opts *o) {
       if (*end || m < 1 || m > 100000) return die("--budget wants millions, 1 to 100000", v);
       o->budget = m;
       i++;
+    } else if (strcmp(a, "--split") == 0) {
+      long m = strtol(v, &end, 10);
+      if (*end || end == v || m < 1 || m > 1000) return die("--split wants a depth, 1 or more", v);
+      o->split = (int)m;
+      i++;
     } else if (strcmp(a, "--bench") == 0) {
       o->bench = atoi(v);
       if (o->bench < 1) return die("--bench wants a positive count", v);
@@ -121,6 +147,9 @@ static int parse (int argc, char **argv, Opts *o) {
     fputs(usage, stderr);
     return 2;
   }
+  if (o->split && o->chain) return die("--split and --chain do not go together", NULL);
+  if ((o->split || o->chain) && !isformula(o->script))
+    return die("--split and --chain are for formulas, not scripts", o->script);
   return 0;
 }
 
@@ -167,7 +196,16 @@ static cp_app *start (const Opts *o, double t0) {
   }
   cp_script_setcompile(A->S, !o->duals);
   A->verbose = o->verbose;
-  if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
+  if (isformula(o->script)) {
+    if (cp_app_formula(A, o->script, o->split, o->chain) != 0) {
+      if (strchr(o->script, '/'))  /* most likely a mistyped path */
+        fprintf(stderr, "chainplot: %s: the file does not exist (read as a formula: %s)\n",
+                o->script, A->ferr);
+      else fprintf(stderr, "chainplot: %s\n", A->ferr);
+      cp_app_free(A);
+      return NULL;
+    }
+  } else if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
   if (o->hasx0) cp_app_setcursor(A, o->x0);
   A->cursor = !o->nocursor;
   (void)t0;
@@ -178,7 +216,7 @@ static int export (const Opts *o, const char *png, double t0) {
   char err[512];
   int w = o->w ? o->w : 1600, h = o->h ? o->h : 1000, rc = 0;
   cp_app *A = start(o, t0);
-  if (!A) return 1;
+  if (!A) return isformula(o->script) ? 2 : 1;
   if (o->bench) {
     double *ft = malloc(sizeof(double) * (size_t)o->bench), first = 0;
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -234,7 +272,7 @@ static int window (const Opts *o, double t0) {
   cp_winopts wo;
   cp_app *A = start(o, t0);
   int rc;
-  if (!A) return 1;
+  if (!A) return isformula(o->script) ? 2 : 1;
   memset(&wo, 0, sizeof wo);
   wo.font = o->font;
   wo.shotdir = o->shotdir;
@@ -265,7 +303,8 @@ int main (int argc, char **argv) {
   if (rc < 0) {  /* no display: still show the user something */
     char name[256], png[400];
     fprintf(stderr, "chainplot: no display (%s); rendering to a PNG instead\n", SDL_GetError());
-    basename_noext(o.script, name, sizeof name);
+    if (isformula(o.script)) snprintf(name, sizeof name, "formula");
+    else basename_noext(o.script, name, sizeof name);
     snprintf(png, sizeof png, "chainplot-%s.png", name);
     rc = export(&o, png, t0);
     if (rc == 0) {

@@ -70,6 +70,7 @@ typedef struct cp_frame {
   cp_rect boxr;
   float scale;              /* device pixels per layout unit (high DPI) */
   cp_rect header, footer;   /* set by cp_layout */
+  const struct cp_field *field;  /* the formula bar while it is open (cp_formula.h), else NULL */
 } cp_frame;
 
 void cp_series_clear (cp_series *s);

@@ -8,6 +8,7 @@
 #include "SDL_ttf.h"
 
 #include "cp_render.h"
+#include "cp_rdraw.h"
 #include "cp_ticks.h"
 
 #define NCACHE 512
@@ -603,6 +604,7 @@ static const char *helplines[][2] = {
   {"a", "fit y to the visible curves"},
   {"s", "save a PNG screenshot (the path is printed)"},
   {"n, p", "next, previous script in the folder"},
+  {"e, [ ], w", "type a formula; move its split deeper, shallower; keep it as a script"},
   {"+, -", "larger, smaller text (ctrl+0: as it was)"},
   {"h, ?", "this help (Esc closes it)"},
   {"q, Esc", "quit"},
@@ -655,6 +657,20 @@ static void drawreadout (cp_renderer *R, const cp_frame *F, int ow) {
   }
 }
 
+/* ---------- primitives for overlays in their own files (cp_rdraw.h) ---------- */
+
+float cp_rd_text (cp_renderer *R, const char *s, int font, cp_color c, float x, float y, int ax, int ay) {
+  return text(R, s, font, c, x, y, ax, ay);
+}
+float cp_rd_textw (cp_renderer *R, const char *s, int font) { return textw(R, s, font); }
+float cp_rd_lineh (cp_renderer *R, int font) {
+  return R->font[font] ? (float)TTF_FontLineSkip(R->font[font]) : 14 * R->s;
+}
+float cp_rd_scale (const cp_renderer *R) { return R->s; }
+void cp_rd_fill (cp_renderer *R, cp_rect q, cp_color c) { fillrect(R, q, c); }
+void cp_rd_stroke (cp_renderer *R, cp_rect q, cp_color c) { strokerect(R, q, c); }
+void cp_rd_clip (cp_renderer *R, const cp_rect *q) { setclip(R, q); }
+
 void cp_render (cp_renderer *R, const cp_frame *F) {
   float s = R->s;
   int ow = 0, oh = 0, i;
@@ -690,6 +706,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
          b.y + 8 * s, 0, 0);
     wrapped(R, F->error, F_NORMAL, C_ERR, b.x + 10 * s, b.y + 8 * s + lh * 1.3f, b.w - 20 * s);
   }
+  if (F->field) cp_render_field(R, F);  /* the formula bar (cp_rfield.c) */
   if (F->help) {
     float lh = R->font[F_NORMAL] ? (float)TTF_FontLineSkip(R->font[F_NORMAL]) : 14;
     cp_rect b = rect(ow / 2.0f - 300 * s, oh / 2.0f - 150 * s, 600 * s, 0);

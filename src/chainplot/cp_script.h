@@ -25,6 +25,16 @@ lua_State *cp_script_lua (cp_script *S);
 int cp_script_load (cp_script *S, const char *path);
 
 /*
+** Opens a typed formula (chainrule.plotformula): its split at depth (0: the default, 1), or
+** every link when chain is set. As cp_script_load: on failure the old model stays.
+*/
+int cp_script_loadformula (cp_script *S, const char *text, int depth, int chain);
+/* The model is a formula view: its text, split depth, number of links and chain flag (1), or 0. */
+int cp_script_formula (cp_script *S, char *text, size_t n, int *depth, int *nlinks, int *chain);
+/* A plot script reopening the formula view over x0..x1 (malloc'd: the caller frees), or NULL. */
+char *cp_script_formulascript (cp_script *S, double x0, double x1);
+
+/*
 ** After a load the model it replaced is kept until cp_script_commit; cp_script_revert puts it
 ** back (a new script that fails on its first frame leaves the last good plot whole). -1: none.
 */

@@ -10,6 +10,7 @@
 #include "cp_app.h"
 #include "cp_render.h"
 #include "cp_window.h"
+#include "cp_wbar.h"
 
 static void basename_noext (const char *path, char *out, size_t n) {
   const char *b = strrchr(path, '/');
@@ -30,7 +31,7 @@ static void screenshot (cp_app *A, SDL_Renderer *r, const char *dir, int *count)
   SDL_GetRendererOutputSize(r, &w, &h);
   s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
   if (!s) return;
-  basename_noext(A->path[0] ? A->path : "plot.lua", name, sizeof name);
+  basename_noext(A->formula[0] ? "formula" : A->path[0] ? A->path : "plot.lua", name, sizeof name);
   do {
     snprintf(path, sizeof path, "%s/chainplot-%s-%d.png", dir ? dir : ".", name, ++*count);
   } while (fopen(path, "rb") ? (fclose(fopen(path, "rb")), 1) : 0);
@@ -61,6 +62,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
   SDL_Renderer *r;
   cp_renderer *R = NULL;
   Mouse m;
+  cp_wbar wb = {0, NULL};
   float scale = 0, user = o->scale > 0 ? o->scale : 1;
   int running = 1, redraw = 1, shots = 0, shown = 0, want_shot = 0;
   Uint32 lastpoll = 0;
@@ -78,6 +80,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     return -1;
   }
   memset(&m, 0, sizeof m);
+  wb.shotdir = o->shotdir;
   while (running) {
     SDL_Event ev;
     int ww, wh, ow, oh;
@@ -93,6 +96,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     if (redraw && R) {
       char wt[sizeof A->F.title + 96];
       const char *file = strrchr(A->path, '/') ? strrchr(A->path, '/') + 1 : A->path;
+      if (A->formula[0]) file = "";  /* a typed formula is no file's */
       /* the file first: after a failed load the last good plot (and its title) stays */
       if (!file[0] || strcmp(A->F.title, A->path) == 0 || strcmp(A->F.title, file) == 0)
         snprintf(wt, sizeof wt, "chainplot: %s", A->F.title);
@@ -130,6 +134,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     do {
       float mx, my;
       SDL_Keymod mod = SDL_GetModState();
+      if (ev.type && cp_wbar_event(&wb, A, &ev)) {  /* the formula bar and its keys (cp_wbar.c) */
+        redraw = 1;
+        continue;
+      }
       switch (ev.type) {
       case SDL_QUIT:
         running = 0;
