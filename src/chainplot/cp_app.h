@@ -24,6 +24,7 @@ typedef struct cp_app {
   int trial;              /* a new script's first frame: on an error the last good plot returns */
   struct cp_saved *saved; /* that plot: frame and views as they were before the load */
   cp_series stage[CP_MAXPANELS][CP_MAXCURVES];  /* a frame's curves, committed all or none */
+  struct cp_gstate *G;    /* a graph script's view (cp_gapp.c), else NULL */
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);

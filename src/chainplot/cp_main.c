@@ -10,12 +10,14 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_gapp.h"
 #include "cp_render.h"
 #include "cp_window.h"
 
 typedef struct Opts {
   const char *script, *output, *font, *shotdir;
   int w, h, trust, bench, nocursor, duals, verbose;
+  int step, hasstep;      /* --step N|all (-1): backward steps shown by a graph script */
   double x0, scale;
   int hasx0;
   size_t memory;
@@ -40,6 +42,7 @@ static const char usage[] =
   "  --memory MB      memory limit of the script (default 256)\n"
   "  --budget M       instruction budget per frame in millions (default 50)\n"
   "  --shot-dir DIR   where the s key saves screenshots (default: current directory)\n"
+  "  --step N|all     a graph script: show it after N backward steps (or the whole pass)\n"
   "  --bench N        render N frames off-screen (resampling each), print timings\n"
   "  --help           this text\n"
   "\n"
@@ -109,6 +112,13 @@ static int parse (int argc, char **argv, Opts *o) {
       if (*end || m < 1 || m > 100000) return die("--budget wants millions, 1 to 100000", v);
       o->budget = m;
       i++;
+    } else if (strcmp(a, "--step") == 0) {
+      long n = strcmp(v, "all") == 0 ? -1 : strtol(v, &end, 10);
+      if (n != -1 && (*end || end == v || n < 0 || n > 1000000))
+        return die("--step wants a count of backward steps or all", v);
+      o->step = (int)n;
+      o->hasstep = 1;
+      i++;
     } else if (strcmp(a, "--bench") == 0) {
       o->bench = atoi(v);
       if (o->bench < 1) return die("--bench wants a positive count", v);
@@ -170,6 +180,8 @@ static cp_app *start (const Opts *o, double t0) {
   if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
   if (o->hasx0) cp_app_setcursor(A, o->x0);
   A->cursor = !o->nocursor;
+  if (o->hasstep && cp_script_loaded(A->S) && cp_gapp_setsteps(A, o->step) != 0)
+    fprintf(stderr, "chainplot: --step applies to graph scripts only (graph = function (v) ... end); ignored\n");
   (void)t0;
   return A;
 }

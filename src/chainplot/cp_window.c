@@ -8,6 +8,7 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_gwin.h"
 #include "cp_render.h"
 #include "cp_window.h"
 
@@ -130,6 +131,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     do {
       float mx, my;
       SDL_Keymod mod = SDL_GetModState();
+      if (cp_gwin_event(A, &ev, scale)) {  /* the graph view's keys and mouse */
+        redraw = 1;
+        continue;
+      }
       switch (ev.type) {
       case SDL_QUIT:
         running = 0;

@@ -1,0 +1,17 @@
+/* cp_gapp.h: the graph view inside cp_app: a graph script's model, its graph and the frame */
+#ifndef cp_gapp_h
+#define cp_gapp_h
+
+#include "cp_app.h"
+
+/* After a load: a graph model gets (or, keep = 0, gets a fresh) graph state, others none. */
+void cp_gapp_sync (cp_app *A, int keep);
+void cp_gapp_free (cp_app *A);
+
+/* Records the graph again when the view is dirty, then fills title, read-out and layout. */
+int cp_gapp_update (cp_app *A, int w, int h);
+
+/* Starts after n backward steps (-1: the whole pass), as --step asks; -1 for another script. */
+int cp_gapp_setsteps (cp_app *A, int n);
+
+#endif
