@@ -172,5 +172,19 @@ int cp_gapp_update (cp_app *A, int w, int h) {
   area.w = (float)w;
   area.h = F->footer.y - F->header.h;
   cp_gstate_place(G, area, F->scale);
+  if (A->verbose && G->fresh && G->n > 0) {  /* where things are, for scripts driving the window */
+    int i;
+    char name[40];
+    for (i = 0; i < G->n; i++) {
+      cp_rect b = cp_gstate_box(G, i);
+      cp_gstate_name(G, i, name, sizeof name);
+      fprintf(stderr, "chainplot: graph box %s %.0f %.0f %.0f %.0f\n", name, b.x, b.y, b.w, b.h);
+    }
+    for (i = 0; i < F->nsliders; i++)
+      fprintf(stderr, "chainplot: slider %s %.0f %.0f %.0f\n", F->sliders[i].name,
+              F->sliders[i].track.x, F->sliders[i].track.y + F->sliders[i].track.h / 2,
+              F->sliders[i].track.w);
+    G->fresh = 0;
+  }
   return e;
 }

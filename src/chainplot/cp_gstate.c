@@ -136,6 +136,7 @@ int cp_gstate_set (cp_gstate *G, cp_gnode *nd, int n, int output) {
   /* a new script starts at step 0 (or where --step asked); a reload of the same keeps its place */
   G->steps = G->pending == -2 ? n : G->pending >= 0 ? G->pending : (steps > 0 ? steps : 0);
   G->pending = -1;
+  G->fresh = 1;
   G->sel = sel >= 0 && sel < n ? sel : -1;
   recompute(G);
   return 0;

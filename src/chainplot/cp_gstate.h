@@ -34,6 +34,7 @@ typedef struct cp_gstate {
   float scale, k, ox, oy;  /* device = layout * k + (ox, oy) */
   char base[200];          /* the script's title */
   char msg[300];           /* why there is no graph to draw (too large) */
+  int fresh;               /* a new layout, not yet reported (--verbose prints its boxes) */
 } cp_gstate;
 
 cp_gstate *cp_gstate_new (void);
