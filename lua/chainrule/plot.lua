@@ -7,7 +7,7 @@ local fmt = string.format
 local M = {}
 
 -- options that may sit beside the plot fields: plot.render{inner = ..., outer = ..., output = "x.png"}
-local optnames = {"output", "size", "font", "x0", "scale", "shotdir", "trust"}
+local optnames = {"output", "size", "font", "x0", "scale", "shotdir", "trust", "step"}
 
 local function split (spec, opts)
   local plot, o = {}, {}
@@ -56,6 +56,7 @@ local function runprogram (path, o)
   if o.scale then args[#args + 1] = "--scale " .. quote(o.scale) end
   if o.shotdir then args[#args + 1] = "--shot-dir " .. quote(o.shotdir) end
   if o.trust then args[#args + 1] = "--trust" end
+  if o.step ~= nil then args[#args + 1] = "--step " .. quote(o.step) end
   args[#args + 1] = quote(path)
   local ok, how, code = os.execute(table.concat(args, " ") .. " >&2")
   if ok then return o.output or true end

@@ -172,6 +172,10 @@ int cp_gapp_update (cp_app *A, int w, int h) {
   area.w = (float)w;
   area.h = F->footer.y - F->header.h;
   cp_gstate_place(G, area, F->scale);
+  if (G->fresh && G->msg[0]) {  /* said once on stderr too, as errors are */
+    fprintf(stderr, "chainplot: %s\n", G->msg);
+    G->fresh = 0;
+  }
   if (A->verbose && G->fresh && G->n > 0) {  /* where things are, for scripts driving the window */
     int i;
     char name[40];

@@ -105,6 +105,7 @@ int cp_gstate_set (cp_gstate *G, cp_gnode *nd, int n, int output) {
     snprintf(G->msg, sizeof G->msg, "The graph has %d nodes: the graph view draws at most %d "
              "(readable up to about %d). cr.dot(f, x) writes any graph for Graphviz.",
              n, CP_GRAPH_MAXNODES, CP_GRAPH_READABLE);
+    G->fresh = 1;
     free(nd);
     return -1;
   }
