@@ -10,10 +10,23 @@
 #include "cp_gstate.h"
 #include "cp_gview.h"
 
-static const char keys[] =
-  "graph view:  space, \xe2\x86\x92  one backward step   \xe2\x86\x90  back   b  the whole pass   "
-  "0  back to step 0\nclick an input: its paths to L (again: off)   drag: pan   wheel: zoom   "
-  "r: reset the view   sliders: move an input";
+static const char *keys[][2] = {
+  {"space, \xe2\x86\x92", "one step of the backward pass"},
+  {"\xe2\x86\x90", "one step back"},
+  {"b", "the whole backward pass"},
+  {"0", "back to step 0"},
+  {"click an input", "its paths to L, summed (again: off)"},
+  {"slider", "drag to move an input: values and adjoints follow"},
+  {"wheel, drag", "zoom at the mouse, pan"},
+  {"r", "reset the view"},
+  {"s", "save a PNG screenshot (the path is printed)"},
+  {"n, p", "next, previous script in the folder"},
+  {"+, -", "larger, smaller text (ctrl+0: as it was)"},
+  {"h, ?", "this help (Esc closes it)"},
+  {"q, Esc", "quit"},
+  {"", "The script is reloaded when its file changes."},
+  {NULL, NULL}
+};
 
 static int isgraphmodel (cp_script *S) {
   lua_State *L = cp_script_lua(S);
@@ -33,6 +46,19 @@ void cp_gapp_free (cp_app *A) {
   A->G = NULL;
   A->F.body = NULL;
   A->F.bodyud = NULL;
+  A->F.helplines = NULL;
+}
+
+/* the model's own title: the frame's may carry a step from before a reload */
+static void basetitle (cp_app *A) {
+  lua_State *L = cp_script_lua(A->S);
+  cp_script_pushmodel(A->S);
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "title");
+    snprintf(A->G->base, sizeof A->G->base, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "chainplot");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 void cp_gapp_sync (cp_app *A, int keep) {
@@ -42,10 +68,12 @@ void cp_gapp_sync (cp_app *A, int keep) {
   }
   if (A->G && !keep) cp_gapp_free(A);
   if (!A->G && !(A->G = cp_gstate_new())) return;
-  snprintf(A->G->base, sizeof A->G->base, "%s", A->F.title);
+  basetitle(A);
   A->F.body = cp_gview_draw;
   A->F.bodyud = A->G;
-  snprintf(A->F.paths, sizeof A->F.paths, "%s", keys);  /* the help overlay lists them */
+  A->F.helplines = keys;
+  A->F.paths[0] = 0;  /* no pieces to compile */
+  cp_gapp_title(A);    /* the window is named before the next update */
   A->dirty = 1;
 }
 
@@ -150,10 +178,17 @@ static int fetch (cp_app *A) {
   return 0;
 }
 
+void cp_gapp_title (cp_app *A) {
+  char status[120];
+  if (!A->G) return;
+  cp_gstate_status(A->G, status, sizeof status);
+  if (status[0]) snprintf(A->F.title, sizeof A->F.title, "%.100s \xc2\xb7 %.90s", A->G->base, status);
+  else snprintf(A->F.title, sizeof A->F.title, "%s", A->G->base);
+}
+
 int cp_gapp_update (cp_app *A, int w, int h) {
   cp_gstate *G = A->G;
   cp_frame *F = &A->F;
-  char status[120];
   cp_rect area;
   int e = 0;
   cp_layout(F, w, h);
@@ -162,9 +197,7 @@ int cp_gapp_update (cp_app *A, int w, int h) {
     e = fetch(A) != 0;
     A->dirty = 0;
   }
-  cp_gstate_status(G, status, sizeof status);
-  if (status[0]) snprintf(F->title, sizeof F->title, "%.100s \xc2\xb7 %.90s", G->base, status);
-  else snprintf(F->title, sizeof F->title, "%s", G->base);
+  cp_gapp_title(A);
   cp_gstate_readout(G, F->readout, sizeof F->readout);
   cp_layout(F, w, h);  /* the footer grows to the read-out's lines */
   area.x = 0;

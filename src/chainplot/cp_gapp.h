@@ -11,6 +11,9 @@ void cp_gapp_free (cp_app *A);
 /* Records the graph again when the view is dirty, then fills title, read-out and layout. */
 int cp_gapp_update (cp_app *A, int w, int h);
 
+/* The title with the step and the selection (the window shows it before the next update). */
+void cp_gapp_title (cp_app *A);
+
 /* Starts after n backward steps (-1: the whole pass), as --step asks; -1 for another script. */
 int cp_gapp_setsteps (cp_app *A, int n);
 

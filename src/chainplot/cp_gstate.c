@@ -254,9 +254,24 @@ void cp_gstate_pretty (const char *in, char *out, size_t size) {
       start = 0;
       continue;
     }
-    if (*in == '*') {
+    if (*in == '*') {  /* a product dot, spaced; a negative factor after it in parentheses */
+      int tight = in[1] != ' ';
+      if (o + 12 >= size) break;
+      if (o == 0 || out[o - 1] != ' ') out[o++] = ' ';
       memcpy(out + o, "\xc2\xb7", 2);
       o += 2;
+      if (tight) out[o++] = ' ';
+      if (tight && in[1] == '-') {
+        size_t len = strspn(in + 2, "0123456789.e+-");
+        if (o + len + 4 >= size) break;
+        out[o++] = '(';
+        memcpy(out + o, in + 1, len + 1);
+        o += len + 1;
+        out[o++] = ')';
+        in += len + 2;
+        start = 0;
+        continue;
+      }
     } else out[o++] = *in;
     start = *in == ' ' || *in == '(' || *in == '*';
     in++;

@@ -113,7 +113,7 @@ static void drawbox (cp_renderer *R, const cp_gstate *G, int i, float s, int ful
   cp_draw_flush(R);
   cp_gstate_name(G, i, name, sizeof name);
   if (nd->isinput) snprintf(head, sizeof head, "%s", nd->label);
-  else if (nd->nargs == 0) snprintf(head, sizeof head, "%s  (const)", nd->label);
+  else if (nd->nargs == 0) snprintf(head, sizeof head, "const %s", nd->label);
   else snprintf(head, sizeof head, "%s = %s", name, nd->label);
   if (!full) {  /* too small for numbers: the name alone */
     cp_draw_text(R, head, 1, C_TEXT, cx, b.y + b.h / 2, 1, 1);
@@ -125,7 +125,8 @@ static void drawbox (cp_renderer *R, const cp_gstate *G, int i, float s, int ful
   cp_draw_text(R, line, font, C_DIM, cx, b.y + b.h / 2, 1, 1);
   if (G->known[i]) {  /* the adjoint once the pass has reached the node */
     cp_fmtnum(G->adj[i], num, sizeof num);
-    snprintf(line, sizeof line, "\xe2\x88\x82L/\xe2\x88\x82%s = %s", name, num);
+    if (font == 0) snprintf(line, sizeof line, "\xe2\x88\x82L/\xe2\x88\x82%s = %s", name, num);
+    else snprintf(line, sizeof line, "grad %s", num);  /* as cr.dot writes it, where room is short */
     cp_draw_text(R, line, font, C_ADJ, cx, b.y + b.h / 2 + lh, 1, 1);
   }
 }

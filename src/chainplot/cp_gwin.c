@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "cp_gwin.h"
+#include "cp_gapp.h"
 #include "cp_gstate.h"
 
 /* a press that moves less than this is a click, more a pan */
@@ -23,7 +24,7 @@ static int key (cp_gstate *G, const SDL_KeyboardEvent *k) {
   }
 }
 
-int cp_gwin_event (cp_app *A, const SDL_Event *ev, float scale) {
+static int handle (cp_app *A, const SDL_Event *ev, float scale) {
   cp_gstate *G = A->G;
   float x, y;
   if (!G) return 0;
@@ -63,4 +64,10 @@ int cp_gwin_event (cp_app *A, const SDL_Event *ev, float scale) {
   default:
     return 0;
   }
+}
+
+int cp_gwin_event (cp_app *A, const SDL_Event *ev, float scale) {
+  if (!handle(A, ev, scale)) return 0;
+  cp_gapp_title(A);  /* the window is named before the frame is updated */
+  return 1;
 }

@@ -75,6 +75,7 @@ typedef struct cp_frame {
   /* a view drawn between header and footer instead of panels (the graph view), and its state */
   void (*body) (struct cp_renderer *R, const struct cp_frame *F, const void *ud);
   const void *bodyud;
+  const char *(*helplines)[2];  /* the help overlay's keys, NULL-ended (NULL: the curve views') */
 } cp_frame;
 
 void cp_series_clear (cp_series *s);

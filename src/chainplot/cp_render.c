@@ -695,7 +695,8 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     float lh = R->font[F_NORMAL] ? (float)TTF_FontLineSkip(R->font[F_NORMAL]) : 14;
     cp_rect b = rect(ow / 2.0f - 300 * s, oh / 2.0f - 150 * s, 600 * s, 0);
     int n = 0;
-    while (helplines[n][0]) n++;
+    const char *(*keys)[2] = F->helplines ? F->helplines : helplines;  /* a view's own keys */
+    while (keys[n][0]) n++;
     int np = 0;
     if (F->paths[0]) {  /* one line per piece, two when a long reason wraps */
       const char *q;
@@ -708,9 +709,9 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     fillrect(R, b, (cp_color){33, 37, 41, 235});
     text(R, "chainplot keys", F_TITLE, C_WHITE, b.x + 16 * s, b.y + 12 * s, 0, 0);
     for (i = 0; i < n; i++) {
-      float y = b.y + 12 * s + lh * (i + 1.5f + (helplines[i][0][0] ? 0.0f : 0.5f));
-      text(R, helplines[i][0], F_NORMAL, (cp_color){255, 214, 120, 255}, b.x + 16 * s, y, 0, 0);
-      text(R, helplines[i][1], F_NORMAL, C_WHITE, b.x + 170 * s, y, 0, 0);
+      float y = b.y + 12 * s + lh * (i + 1.5f + (keys[i][0][0] ? 0.0f : 0.5f));
+      text(R, keys[i][0], F_NORMAL, (cp_color){255, 214, 120, 255}, b.x + 16 * s, y, 0, 0);
+      text(R, keys[i][1], F_NORMAL, C_WHITE, b.x + 170 * s, y, 0, 0);
     }
     if (np)  /* how the curves are evaluated: compiled programs or per-point duals */
       wrapped(R, F->paths, F_SMALL, (cp_color){173, 181, 189, 255}, b.x + 16 * s,

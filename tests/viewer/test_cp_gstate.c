@@ -58,7 +58,7 @@ int main (void) {
   cp_gstate_readout(G, buf, sizeof buf);
   CONTAINS(buf, "\n\xe2\x88\x82L/\xe2\x88\x82x = sum over its 3 paths to L of the products of edge partials = ",
            "the path read-out");
-  CONTAINS(buf, "3\xc2\xb7" "6\xc2\xb7" "1", "a path's product written out");
+  CONTAINS(buf, "3 \xc2\xb7 6 \xc2\xb7 1", "a path's product written out");
   CONTAINS(buf, "= 39  (the gradient entry: 39)", "the sum and the gradient entry");
   cp_gstate_status(G, buf, sizeof buf);
   CONTAINS(buf, "paths from x to L", "the status names the selection");
@@ -133,6 +133,8 @@ int main (void) {
           "layers a 0, L 3, the constant 2: %d %d %d", H->lay.layer[0], H->lay.layer[4], H->lay.layer[3]);
     cp_gstate_free(H);
   }
+  cp_gstate_pretty("2*-1.5*0.3*-2e-05", buf, sizeof buf);
+  CHECK(strcmp(buf, "2 \xc2\xb7 (-1.5) \xc2\xb7 0.3 \xc2\xb7 (-2e-05)") == 0, "negative factors: %s", buf);
   {  /* --step before the graph arrives */
     cp_gstate *H = cp_gstate_new();
     H->pending = -2;
