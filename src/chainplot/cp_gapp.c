@@ -186,6 +186,23 @@ void cp_gapp_title (cp_app *A) {
   else snprintf(A->F.title, sizeof A->F.title, "%s", A->G->base);
 }
 
+/* many inputs with ranges: sliders in two rows, so each track stays long enough to drag */
+static void sliderrows (cp_frame *F, int w) {
+  float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, sw, row = 30 * s;
+  int i, n = F->nsliders, per = (n + 1) / 2;
+  if (n < 4 || F->sliders[0].track.w >= 140 * s) return;
+  F->footer.y -= row;
+  F->footer.h += row;
+  sw = ((float)w - 2 * gap) / per;
+  for (i = 0; i < n; i++) {
+    cp_rect *t = &F->sliders[i].track;
+    t->x = gap + (i % per) * sw + 90 * s;
+    t->y = F->footer.y + 14 * s + (i / per) * row;
+    t->w = sw - 170 * s;
+    if (t->w < 20) t->w = 20;
+  }
+}
+
 int cp_gapp_update (cp_app *A, int w, int h) {
   cp_gstate *G = A->G;
   cp_frame *F = &A->F;
@@ -200,6 +217,7 @@ int cp_gapp_update (cp_app *A, int w, int h) {
   cp_gapp_title(A);
   cp_gstate_readout(G, F->readout, sizeof F->readout);
   cp_layout(F, w, h);  /* the footer grows to the read-out's lines */
+  sliderrows(F, w);
   area.x = 0;
   area.y = F->header.h;
   area.w = (float)w;

@@ -71,11 +71,12 @@ static void drawpartials (cp_renderer *R, const cp_gstate *G, float s) {
       int kind = edgekind(G, i, k);
       cp_rect bg;
       ends(G, i, k, &x1, &y1, &x2, &y2);
-      /* in the gap just before the consumer: never over a box, fanned-out edges apart */
-      x = x2 - CP_GGAP_X * G->k / 2;
-      y = x2 - x1 > 1 ? y1 + (y2 - y1) * (x - x1) / (x2 - x1) : (y1 + y2) / 2;
       cp_fmtnum(G->nd[i].partial[k], buf, sizeof buf);
       tw = cp_draw_textw(R, buf, 1);
+      /* just before the arrowhead, off the operand's box */
+      x = x2 - tw / 2 - 8 * s;
+      if (x - tw / 2 < x2 - CP_GGAP_X * G->k + 3 * s) x = x2 - CP_GGAP_X * G->k + 3 * s + tw / 2;  /* off the operand's box */
+      y = y2;  /* at the end point's height: end points are apart, so are the labels */
       bg.x = x - tw / 2 - 3 * s;
       bg.y = y - 8 * s;
       bg.w = tw + 6 * s;
