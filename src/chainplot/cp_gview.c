@@ -114,7 +114,7 @@ static void drawbox (cp_renderer *R, const cp_gstate *G, int i, float s, int ful
   cp_draw_flush(R);
   cp_gstate_name(G, i, name, sizeof name);
   if (nd->isinput) snprintf(head, sizeof head, "%s", nd->label);
-  else if (nd->nargs == 0) snprintf(head, sizeof head, "const %s", nd->label);
+  else if (nd->nargs == 0) snprintf(head, sizeof head, i == G->output ? "L = %s" : "const %s", nd->label);
   else snprintf(head, sizeof head, "%s = %s", name, nd->label);
   if (!full) {  /* too small for numbers: the name alone */
     cp_draw_text(R, head, 1, C_TEXT, cx, b.y + b.h / 2, 1, 1);
