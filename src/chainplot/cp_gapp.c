@@ -28,6 +28,8 @@ static const char *keys[][2] = {
   {NULL, NULL}
 };
 
+static int fetch (cp_app *A);
+
 static int isgraphmodel (cp_script *S) {
   lua_State *L = cp_script_lua(S);
   int r;
@@ -73,18 +75,18 @@ void cp_gapp_sync (cp_app *A, int keep) {
   A->F.bodyud = A->G;
   A->F.helplines = keys;
   A->F.paths[0] = 0;  /* no pieces to compile */
-  cp_gapp_title(A);    /* the window is named before the next update */
+  if (A->G->n == 0 && fetch(A) != 0) A->evalerr[0] = 0;  /* said by the update, which fetches again */
+  cp_gapp_title(A);    /* the window is named before the next update: with its step */
   A->dirty = 1;
 }
 
 int cp_gapp_setsteps (cp_app *A, int n) {
   cp_gstate *G = A->G;
   if (!G) return -1;
-  G->pending = n < 0 ? -2 : n;
-  if (G->n > 0) {
+  if (G->n > 0) {  /* the graph is there: step it now */
     G->steps = n < 0 ? G->n : n;
     cp_gstate_step(G, 0);
-  }
+  } else G->pending = n < 0 ? -2 : n;  /* when it comes */
   return 0;
 }
 
