@@ -29,6 +29,40 @@ static void ends (const cp_gstate *G, int i, int k, float *x1, float *y1, float 
   *y2 = b.y + b.h * f;
 }
 
+/*
+** The edge as a polyline: straight, unless it spans layers and would pass under a box; then it
+** goes around the layers between, above or below them (whichever is nearer), into the gaps.
+*/
+static int route (const cp_gstate *G, int i, int k, float *px, float *py) {
+  int a = G->nd[i].arg[k], la = G->lay.layer[a], li = G->lay.layer[i], j, hit = 0;
+  float x1, y1, x2, y2, top = 1e30f, bottom = -1e30f, m = 6 * G->scale, gap = CP_GGAP_X * G->k;
+  ends(G, i, k, &x1, &y1, &x2, &y2);
+  px[0] = x1; py[0] = y1;
+  for (j = 0; j < G->n; j++) {
+    cp_rect b;
+    float t, y;
+    if (G->lay.layer[j] <= la || G->lay.layer[j] >= li) continue;
+    b = cp_gstate_box(G, j);
+    if (b.y < top) top = b.y;
+    if (b.y + b.h > bottom) bottom = b.y + b.h;
+    t = (b.x + b.w / 2 - x1) / (x2 - x1);  /* the line's height over the box's middle */
+    y = y1 + (y2 - y1) * t;
+    if (y > b.y - m && y < b.y + b.h + m) hit = 1;
+  }
+  if (!hit) {
+    px[1] = x2; py[1] = y2;
+    return 2;
+  }
+  {
+    float ry = fabsf((y1 + y2) / 2 - (top - 2 * m)) <= fabsf((y1 + y2) / 2 - (bottom + 2 * m))
+               ? top - 2 * m : bottom + 2 * m;
+    px[1] = x1 + gap / 2; py[1] = ry;
+    px[2] = x2 - gap / 2; py[2] = ry;
+    px[3] = x2; py[3] = y2;
+    return 4;
+  }
+}
+
 /* an edge is lit when it is on a selected path, or a term of the current step's sum */
 static int edgekind (const cp_gstate *G, int i, int k) {
   int a = G->nd[i].arg[k];
@@ -42,15 +76,17 @@ static void drawedges (cp_renderer *R, const cp_gstate *G, float s) {
   for (pass = 0; pass < 2; pass++)  /* lit edges over the others */
     for (i = 0; i < G->n; i++)
       for (k = 0; k < G->nd[i].nargs; k++) {
-        float x1, y1, x2, y2, dx, dy, len, w, ah = 9 * s;
-        int kind = edgekind(G, i, k);
+        float px[4], py[4], x2, y2, dx, dy, len, w, ah = 9 * s;
+        int kind = edgekind(G, i, k), np, q;
         cp_color c = kind == 2 ? C_PATH : kind == 1 ? C_NOW : C_LINE;
         if ((kind != 0) != pass) continue;
-        ends(G, i, k, &x1, &y1, &x2, &y2);
+        np = route(G, i, k, px, py);
         w = (kind ? 2.6f : 1.3f) * s;
-        cp_draw_seg(R, x1, y1, x2, y2, w, c);
-        dx = x2 - x1;
-        dy = y2 - y1;
+        for (q = 0; q + 1 < np; q++) cp_draw_seg(R, px[q], py[q], px[q + 1], py[q + 1], w, c);
+        x2 = px[np - 1];
+        y2 = py[np - 1];
+        dx = x2 - px[np - 2];
+        dy = y2 - py[np - 2];
         len = sqrtf(dx * dx + dy * dy);
         if (len > 0) {  /* an arrowhead: the forward direction, operand to consumer */
           dx /= len;
