@@ -58,6 +58,8 @@ static const char usage[] =
   "  n / p  next / previous script in the same folder\n"
   "  + / -  larger / smaller text (ctrl+0: back to --scale)\n"
   "  h / ?  help overlay (Esc closes it)    q / Esc  quit\n"
+  "  a graph script (graph = function (v) ... end): space / right  one backward step,\n"
+  "    left  back, b  the whole pass, 0  step 0, click an input  its paths to L\n"
   "\n"
   "The script is reloaded when its file changes; errors are shown in the window.\n"
   "Without a display chainplot renders to a PNG and prints its path.\n";
