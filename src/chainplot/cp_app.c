@@ -418,7 +418,7 @@ void cp_app_update (cp_app *A, int w, int h) {
   if (!cp_script_loaded(A->S)) return;
   cp_script_budget(A->S);
   cp_script_setview(A->S, A->x0, A->x1);
-  if (A->G) {  /* a graph script: the graph view fills the frame itself */
+  if (cp_gapp_active(A)) {  /* a graph script: the graph view fills the frame itself */
     e = cp_gapp_update(A, w, h);
     if (A->trial) {
       if (e && A->saved) {

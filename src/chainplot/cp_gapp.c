@@ -63,6 +63,13 @@ static void basetitle (cp_app *A) {
   lua_pop(L, 1);
 }
 
+int cp_gapp_active (cp_app *A) {
+  if (!A->G) return 0;
+  if (isgraphmodel(A->S)) return 1;
+  cp_gapp_free(A);  /* the model was replaced some other way (a formula, a Lua model) */
+  return 0;
+}
+
 void cp_gapp_sync (cp_app *A, int keep) {
   if (!isgraphmodel(A->S)) {
     cp_gapp_free(A);

@@ -7,6 +7,8 @@
 /* After a load: a graph model gets (or, keep = 0, gets a fresh) graph state, others none. */
 void cp_gapp_sync (cp_app *A, int keep);
 void cp_gapp_free (cp_app *A);
+/* Whether the graph view is on; drops it when the model is no longer a graph script's. */
+int cp_gapp_active (cp_app *A);
 
 /* Records the graph again when the view is dirty, then fills title, read-out and layout. */
 int cp_gapp_update (cp_app *A, int w, int h);
