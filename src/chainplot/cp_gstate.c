@@ -289,9 +289,8 @@ void cp_gstate_readout (const cp_gstate *G, char *buf, size_t size) {
   }
   if (G->n == 0) return;
   if (G->steps == 0)
-    len = (size_t)snprintf(buf, size, "Backward pass: step 0 of %d.  space or \xe2\x86\x92: one step,  "
-                           "\xe2\x86\x90: back,  b: the whole pass,  0: reset;  click an input for "
-                           "its paths to L", G->total);
+    len = (size_t)snprintf(buf, size, "Step 0 of %d.  space, \xe2\x86\x92: one step   \xe2\x86\x90: back   "
+                           "b: the whole pass   0: reset   click an input: its paths to L", G->total);
   else {
     cp_gstep_readout(G->nd, G->n, G->output, G->current, G->adj, rule, sizeof rule);
     cp_gstate_pretty(rule, nice, sizeof nice);

@@ -29,7 +29,7 @@ int main (void) {
   CHECK(cp_gstate_set(G, ladder(2), 6, 4) == 0, "a graph is taken");
   CHECK(G->total == 5 && G->steps == 0 && G->current == -1, "5 steps, none done: %d %d", G->total, G->steps);
   cp_gstate_readout(G, buf, sizeof buf);
-  CONTAINS(buf, "step 0 of 5", "step 0 says how to start");
+  CONTAINS(buf, "Step 0 of 5.  space, \xe2\x86\x92: one step", "step 0 says how to start");
   cp_gstate_step(G, -1);
   CHECK(G->steps == 0, "no step before the first");
   cp_gstate_step(G, 1);
