@@ -1,4 +1,5 @@
--- bench_viewer.lua: chainplot off-screen frame times at 1600x1000 (4 panels, adaptive sampling)
+-- bench_viewer.lua: chainplot off-screen frame times at 1600x1000 (4 panels, adaptive sampling;
+-- then the graph view: the tiny net and a 60-node graph)
 local bin = os.getenv("CHAINPLOT") or "build/chainplot"
 
 local function bench (name, extra)
@@ -23,3 +24,28 @@ print("chainplot, 1600x1000, software renderer, median of 31 frames")
 print("| script | frame, resampled (ms) | same with --duals (ms) | speed-up | frame, cursor moved (ms) | start to first frame (ms) | samples per frame | peak RSS (MB) |")
 print("|---|---|---|---|---|---|---|---|")
 for _, r in ipairs(rows) do print(r) end
+
+-- the graph view: each frame records the graph again (cr.graph in the sandbox) and draws it
+-- after the whole backward pass; "drawn only" redraws without recording (a key press)
+local function graphbench (path)
+  local cmd = ("%s --bench 31 --size 1600x1000 --step all %s 2>&1"):format(bin, path)
+  local p = assert(io.popen(cmd))
+  local out = p:read("a")
+  p:close()
+  local med, cur, first, rss = out:match(
+    "median_ms ([%d.]+)%s+cursor_only_ms ([%d.]+)%s+first_frame_ms ([%d.]+)%s+samples %d+%s+peak_rss_kb (%-?%d+)")
+  if not med then error("chainplot --bench failed: " .. out) end
+  p = assert(io.popen(("%s --verbose --output /dev/null --size 1600x1000 %s 2>&1"):format(bin, path)))
+  local _, nodes = p:read("a"):gsub("chainplot: graph box ", "")
+  p:close()
+  return nodes, med, cur, first, rss
+end
+
+print()
+print("chainplot graph view, 1600x1000, software renderer, after the whole pass, median of 31 frames")
+print("| script | nodes | frame, graph recorded again (ms) | frame, drawn only (ms) | start to first frame (ms) | peak RSS (MB) |")
+print("|---|---|---|---|---|---|")
+for _, path in ipairs{"plots/neuron_graph.lua", "plots/tiny_net.lua", "bench/graph60.lua"} do
+  local nodes, med, cur, first, rss = graphbench(path)
+  print(("| %s | %d | %s | %s | %s | %.1f |"):format(path, nodes, med, cur, first, tonumber(rss) / 1024))
+end

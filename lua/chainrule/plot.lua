@@ -8,11 +8,11 @@ local fmt = string.format
 local M = {}
 
 -- options that may sit beside the plot fields: plot.render{inner = ..., outer = ..., output = "x.png"}
-local optnames = {"output", "size", "font", "x0", "scale", "shotdir", "trust"}
+local optnames = {"output", "size", "font", "x0", "scale", "shotdir", "trust", "step"}
 
 -- what each option may be; size and x0 take two forms, checked below
 local OPTS = {output = "string", size = "any", font = "string", x0 = "any", scale = "number",
-              shotdir = "string", trust = "boolean"}
+              shotdir = "string", trust = "boolean", step = "any"}  -- step is checked by the C side, which knows graph scripts
 
 local function split (fname, spec, opts)
   local plot, o = {}, {}
@@ -66,6 +66,7 @@ local function runprogram (path, o)
   if o.scale then args[#args + 1] = "--scale " .. quote(o.scale) end
   if o.shotdir then args[#args + 1] = "--shot-dir " .. quote(o.shotdir) end
   if o.trust then args[#args + 1] = "--trust" end
+  if o.step ~= nil then args[#args + 1] = "--step " .. quote(o.step) end
   args[#args + 1] = quote(path)
   local cmd = table.concat(args, " ")
   if o.output then

@@ -121,7 +121,41 @@ end
 -- ---------- validation ----------
 
 local known = {title = true, inner = true, outer = true, chain = true, f = true, x = true,
-               labels = true, params = true}
+               labels = true, params = true, graph = true, inputs = true}
+
+local MAXRANGES = 8  -- sliders the graph view has room for (CP_MAXPARAMS)
+
+-- a graph script: graph = function (v) return L end over inputs = {name = number | {value, min, max}}
+local function validategraph (spec, pre, bad)
+  for _, k in ipairs{"inner", "outer", "chain", "f", "x", "labels", "params"} do
+    if spec[k] ~= nil then error(fmt("%sa graph script takes 'graph', 'inputs' and 'title' only (got '%s')", pre, k), 0) end
+  end
+  if not callable(spec.graph) then bad("graph", "a function (v) returning L", tname(spec.graph)) end
+  if type(spec.inputs) ~= "table" then bad("inputs", "a table {name = number | {value =, min =, max =}}", tname(spec.inputs)) end
+  local n, ranged = 0, 0
+  for name, v in pairs(spec.inputs) do
+    n = n + 1
+    if type(name) ~= "string" then bad("inputs", "a table with string keys", "key " .. tname(name)) end
+    local f = "inputs." .. name
+    if type(v) == "table" then
+      for _, k in ipairs{"value", "min", "max"} do
+        if type(v[k]) ~= "number" then bad(f .. "." .. k, "a number", tname(v[k])) end
+      end
+      if not (v.min < v.max) or not (v.value >= v.min and v.value <= v.max) then
+        error(fmt("%sfield '%s' needs min < max and min <= value <= max (got %s, %s, %s)",
+          pre, f, tostring(v.min), tostring(v.value), tostring(v.max)), 0)
+      end
+      ranged = ranged + 1
+    elseif type(v) ~= "number" then
+      bad(f, "a number or {value =, min =, max =}", tname(v))
+    end
+  end
+  if n == 0 then error(pre .. "field 'inputs' must name at least one input", 0) end
+  if ranged > MAXRANGES then
+    error(fmt("%sfield 'inputs' may give a range (a slider) to at most %d inputs (got %d)", pre, MAXRANGES, ranged), 0)
+  end
+  return spec
+end
 
 -- what the viewer needs to know of a spec made from a formula: text, depth, nlinks, chain, note
 local formulas = setmetatable({}, {__mode = "k"})
@@ -144,15 +178,17 @@ function M.validate (spec, where)
   end
   for k in pairs(spec) do
     if not known[k] then
-      error(fmt("%sunknown field '%s' (known: chain, f, inner, labels, outer, params, title, x)",
+      error(fmt("%sunknown field '%s' (known: chain, f, graph, inner, inputs, labels, outer, params, title, x)",
         pre, tostring(k)), 0)
     end
   end
   if spec.title ~= nil and type(spec.title) ~= "string" then bad("title", "a string", tname(spec.title)) end
+  if spec.graph ~= nil or spec.inputs ~= nil then return validategraph(spec, pre, bad) end
   local modes = (spec.inner ~= nil or spec.outer ~= nil) and 1 or 0
   modes = modes + (spec.chain ~= nil and 1 or 0) + (spec.f ~= nil and 1 or 0)
   if modes == 0 then
-    error(pre .. "plot script needs 'inner' and 'outer' functions, or 'chain' = {g1, g2, ...}, or 'f'", 0)
+    error(pre .. "plot script needs 'inner' and 'outer' functions, or 'chain' = {g1, g2, ...}, or 'f', "
+      .. "or 'graph' and 'inputs'", 0)
   elseif modes > 1 then
     error(pre .. "plot script must use only one of 'inner'/'outer', 'chain' or 'f'", 0)
   end
@@ -257,6 +293,7 @@ end
 function M.model (spec, path, opts)
   opts = opts or {}
   local where = path and (path .. ": ") or ""
+  if spec.graph then return M.graphmodel(spec, path) end
   local P, plist = {}, {}
   for name, p in pairs(spec.params or {}) do
     P[name] = p.value
@@ -486,6 +523,42 @@ function M.model (spec, path, opts)
     lines[#lines + 1] = why
     return out, table.concat(lines, "\n"), {x = x, u = u, d = d, h = h, dh = dh, kind = kind, dl = dl, dr = dr}
   end
+  return model
+end
+
+--- graphmodel(spec [, path]): the graph view's model: sliders for the ranged inputs and
+-- graph(), which records spec.graph at the current inputs (cr.graph's plain data).
+function M.graphmodel (spec, path)
+  local where = path and (path .. ": ") or ""
+  local names, vals, plist = {}, {}, {}
+  for k in pairs(spec.inputs) do names[#names + 1] = k end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    local v = spec.inputs[k]
+    if type(v) == "number" then vals[k] = v
+    else
+      vals[k] = v.value
+      plist[#plist + 1] = {name = k, value = v.value, min = v.min, max = v.max}
+    end
+  end
+  local model = {title = spec.title or (path and path:match("([^/]+)$")) or "chainplot",
+                 x = {0, 1}, params = plist, panels = {}, pieces = {}, inputs = vals}
+  function model.setparam (i, v)
+    local p = plist[i]
+    if p then
+      p.value = math.max(p.min, math.min(p.max, v))
+      vals[p.name] = p.value
+    end
+  end
+  function model.graph ()
+    local x = {}
+    for k, v in pairs(vals) do x[k] = v end
+    local ok, G = pcall(cr.graph, spec.graph, x)
+    if not ok then error(where .. tostring(G), 0) end
+    return G
+  end
+  -- the curve views' cursor: the graph view writes its own read-out
+  function model.cursor () return {}, "" end
   return model
 end
 

@@ -10,6 +10,7 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_gapp.h"
 #include "cp_render.h"
 #include "cp_sample.h"
 
@@ -58,6 +59,7 @@ int cp_app_adopt (cp_app *A) {
   showerror(A);
   cp_script_describe(A->S, &A->F, &A->hx0, &A->hx1);
   snprintf(A->F.paths, sizeof A->F.paths, "%s", cp_script_paths(A->S));
+  cp_gapp_sync(A, 0);
   cp_app_reset(A);
   A->cursor = 1;
   return 0;
@@ -73,6 +75,7 @@ void cp_app_free (cp_app *A) {
       cp_series_free(&A->stage[p][c]);
     }
   free(A->saved);
+  cp_gapp_free(A);
   cp_series_free(&A->tmp);
   cp_script_free(A->S);
   free(A);
@@ -144,6 +147,7 @@ static int load (cp_app *A, const char *file, int keepview) {
       for (p = 0; p < A->F.npanels; p++) A->F.panels[p].auto_t = !A->F.panels[p].isx;
     }
   }
+  cp_gapp_sync(A, same);
   A->cursor = 1;
   A->dirty = 1;
   A->trial = had;
@@ -402,6 +406,7 @@ static void restore (cp_app *A, const char *why) {
   snprintf(A->loaderr, sizeof A->loaderr, "%s", msg);
   A->evalerr[0] = 0;
   A->trial = 0;
+  cp_gapp_sync(A, 1);  /* the old model may be a graph, or no longer one */
 }
 
 void cp_app_update (cp_app *A, int w, int h) {
@@ -414,6 +419,22 @@ void cp_app_update (cp_app *A, int w, int h) {
   if (!cp_script_loaded(A->S)) return;
   cp_script_budget(A->S);
   cp_script_setview(A->S, A->x0, A->x1);
+  if (cp_gapp_active(A)) {  /* a graph script: the graph view fills the frame itself */
+    e = cp_gapp_update(A, w, h);
+    if (A->trial) {
+      if (e && A->saved) {
+        restore(A, A->evalerr);
+        if (A->G) cp_gapp_update(A, w, h);
+        else cp_layout(&A->F, w, h);
+        showerror(A);
+        return;
+      }
+      cp_script_commit(A->S);
+      A->trial = 0;
+    }
+    showerror(A);
+    return;
+  }
   if (A->dirty) {
     A->samples = 0;
     A->evalerr[0] = 0;

@@ -28,6 +28,7 @@ typedef struct cp_app {
   char formula[1024];     /* the typed formula on screen, "" for a script (see cp_fview.h) */
   char ferr[800];         /* why the last formula was not taken */
   cp_field bar;           /* the formula bar (F.field points here while it is open) */
+  struct cp_gstate *G;    /* a graph script's view (cp_gapp.c), else NULL */
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);

@@ -76,6 +76,11 @@ static void sweep (cp_glayout *G, const int *arg, int down, int **members, const
 
 int cp_glayout_run (cp_glayout *G, int n, const int *arg, const float *w, const float *h,
                     float gapx, float gapy) {
+  return cp_glayout_runlate(G, n, arg, w, h, gapx, gapy, NULL);
+}
+
+int cp_glayout_runlate (cp_glayout *G, int n, const int *arg, const float *w, const float *h,
+                        float gapx, float gapy, const char *late) {
   int i, k, L, iter, *count = NULL, **members = NULL, *best = NULL, *deg = NULL;
   double *sum = NULL;
   float *colw = NULL, *colh = NULL;
@@ -105,6 +110,15 @@ int cp_glayout_run (cp_glayout *G, int n, const int *arg, const float *w, const 
     G->layer[i] = d;
     if (d + 1 > G->nlayers) G->nlayers = d + 1;
   }
+  if (late)  /* a constant sits just before its first consumer, not far off in layer 0 */
+    for (i = n - 1; i >= 0; i--) {
+      int c, m = G->nlayers;
+      if (!late[i] || argof(arg, i, 0) >= 0 || argof(arg, i, 1) >= 0) continue;
+      for (c = i + 1; c < n; c++)
+        for (k = 0; k < 2; k++)
+          if (argof(arg, c, k) == i && G->layer[c] < m) m = G->layer[c];
+      if (m < G->nlayers && m - 1 > G->layer[i]) G->layer[i] = m - 1;
+    }
   count = (int *)calloc((size_t)G->nlayers, sizeof(int));
   members = (int **)calloc((size_t)G->nlayers, sizeof(int *));
   colw = (float *)calloc((size_t)G->nlayers, sizeof(float));

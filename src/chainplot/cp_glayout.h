@@ -22,6 +22,10 @@ typedef struct cp_glayout {
 /* Lays out n nodes; 0, or -1 on a bad graph (an operand not below its node) or no memory. */
 int cp_glayout_run (cp_glayout *G, int n, const int *arg, const float *w, const float *h,
                     float gapx, float gapy);
+/* The same; a node with late[i] set and no operands (a constant) goes to the layer just
+   before its first consumer. */
+int cp_glayout_runlate (cp_glayout *G, int n, const int *arg, const float *w, const float *h,
+                        float gapx, float gapy, const char *late);
 void cp_glayout_free (cp_glayout *G);
 
 /* Edge crossings between adjacent layers in the layout's order (for tests and tuning). */

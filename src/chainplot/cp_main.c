@@ -11,6 +11,7 @@
 
 #include "cp_app.h"
 #include "cp_fview.h"
+#include "cp_gapp.h"
 #include "cp_render.h"
 #include "cp_window.h"
 
@@ -18,6 +19,7 @@ typedef struct Opts {
   const char *script, *output, *font, *shotdir;
   int w, h, trust, bench, nocursor, duals, verbose;
   int split, chain;       /* for a formula: the split depth (0: default) or every link */
+  int step, hasstep;      /* --step N|all (-1): backward steps shown by a graph script */
   double x0, scale;
   int hasx0;
   size_t memory;
@@ -42,10 +44,12 @@ static const char usage[] =
   "  --font SPEC      a font file or fontconfig pattern (default: DejaVu Sans)\n"
   "  --trust          run the script without the sandbox (io, os, C modules allowed)\n"
   "  --duals          evaluate every piece per point with dual numbers (no compiling)\n"
-  "  --verbose        say which path (compiled or duals) each piece takes\n"
+  "  --verbose        say which path (compiled or duals) each piece takes;\n"
+  "                   for a graph script, where its boxes and sliders are\n"
   "  --memory MB      memory limit of the script (default 256)\n"
   "  --budget M       instruction budget per frame in millions (default 50)\n"
   "  --shot-dir DIR   where the s key saves screenshots (default: current directory)\n"
+  "  --step N|all     a graph script: show it after N backward steps (or the whole pass)\n"
   "  --bench N        render N frames off-screen (resampling each), print timings\n"
   "  --help           this text\n"
   "\n"
@@ -63,6 +67,8 @@ static const char usage[] =
   "  w  write the formula view as a plot script (next to the screenshots)\n"
   "  + / -  larger / smaller text (ctrl+0: back to --scale)\n"
   "  h / ?  help overlay (Esc closes it)    q / Esc  quit\n"
+  "  a graph script (graph = function (v) ... end): space / right  one backward step,\n"
+  "    left  back, b  the whole pass, 0  step 0, click an input  its paths to L\n"
   "\n"
   "The script is reloaded when its file changes; errors are shown in the window.\n"
   "Without a display chainplot renders to a PNG and prints its path.\n";
@@ -134,6 +140,12 @@ static int parse (int argc, char **argv, Opts *o) {
       long m = strtol(v, &end, 10);
       if (*end || end == v || m < 1 || m > 1000) return die("--split wants a depth, 1 or more", v);
       o->split = (int)m;
+    } else if (strcmp(a, "--step") == 0) {
+      long n = strcmp(v, "all") == 0 ? -1 : strtol(v, &end, 10);
+      if (n != -1 && (*end || end == v || n < 0 || n > 1000000))
+        return die("--step wants a count of backward steps or all", v);
+      o->step = (int)n;
+      o->hasstep = 1;
       i++;
     } else if (strcmp(a, "--bench") == 0) {
       o->bench = atoi(v);
@@ -208,6 +220,8 @@ static cp_app *start (const Opts *o, double t0) {
   } else if (cp_app_open(A, o->script) != 0) fprintf(stderr, "chainplot: %s\n", A->loaderr);
   if (o->hasx0) cp_app_setcursor(A, o->x0);
   A->cursor = !o->nocursor;
+  if (o->hasstep && cp_script_loaded(A->S) && cp_gapp_setsteps(A, o->step) != 0)
+    fprintf(stderr, "chainplot: --step applies to graph scripts only (graph = function (v) ... end); ignored\n");
   (void)t0;
   return A;
 }

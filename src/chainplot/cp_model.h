@@ -2,6 +2,8 @@
 #ifndef cp_model_h
 #define cp_model_h
 
+struct cp_renderer;
+
 typedef struct cp_color { unsigned char r, g, b, a; } cp_color;
 typedef struct cp_rect { float x, y, w, h; } cp_rect;
 
@@ -71,6 +73,10 @@ typedef struct cp_frame {
   float scale;              /* device pixels per layout unit (high DPI) */
   cp_rect header, footer;   /* set by cp_layout */
   const struct cp_field *field;  /* the formula bar while it is open (cp_formula.h), else NULL */
+  /* a view drawn between header and footer instead of panels (the graph view), and its state */
+  void (*body) (struct cp_renderer *R, const struct cp_frame *F, const void *ud);
+  const void *bodyud;
+  const char *(*helplines)[2];  /* the help overlay's keys, NULL-ended (NULL: the curve views') */
 } cp_frame;
 
 void cp_series_clear (cp_series *s);

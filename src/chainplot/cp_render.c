@@ -343,7 +343,12 @@ void cp_layout (cp_frame *F, int w, int h) {
   bottom = F->footer.y;
   bw = (float)w - 2 * gap;
   bh = bottom - top - gap;
-  if (n < 1) return;
+  for (i = 0; i < F->nsliders; i++) {
+    float sw = ((float)w - 2 * gap) / F->nsliders;
+    F->sliders[i].track = rect(gap + i * sw + 90 * s, F->footer.y + 14 * s, sw - 170 * s, 4 * s);
+    if (F->sliders[i].track.w < 20) F->sliders[i].track.w = 20;
+  }
+  if (n < 1) return;  /* a view without panels (the graph view) still has its sliders */
   for (cols = 1; cols <= n; cols++) {  /* cells closest to a 1.6 aspect ratio */
     double cw, ch, d;
     rows = (n + cols - 1) / cols;
@@ -362,11 +367,6 @@ void cp_layout (cp_frame *F, int w, int h) {
     p->plot = rect(x + 58 * s, y + 30 * s, cw - 58 * s - (p->axis2 ? 56 : 12) * s, ch - 30 * s - 26 * s);
     if (p->plot.w < 10) p->plot.w = 10;
     if (p->plot.h < 10) p->plot.h = 10;
-  }
-  for (i = 0; i < F->nsliders; i++) {
-    float sw = ((float)w - 2 * gap) / F->nsliders;
-    F->sliders[i].track = rect(gap + i * sw + 90 * s, F->footer.y + 14 * s, sw - 170 * s, 4 * s);
-    if (F->sliders[i].track.w < 20) F->sliders[i].track.w = 20;
   }
 }
 
@@ -682,6 +682,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   text(R, F->status[0] ? F->status : "h: help", F->statuserr ? F_TITLE : F_SMALL,
        F->statuserr ? C_ERR : C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
   for (i = 0; i < F->npanels; i++) drawpanel(R, &F->panels[i]);
+  if (F->body) F->body(R, F, F->bodyud);  /* a view of its own (the graph view) */
   /* footer: sliders, then the chain rule read out at x0 */
   fillrect(R, F->footer, C_PANEL);
   color(R, C_BORDER);
@@ -711,7 +712,8 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     float lh = R->font[F_NORMAL] ? (float)TTF_FontLineSkip(R->font[F_NORMAL]) : 14;
     cp_rect b = rect(ow / 2.0f - 300 * s, oh / 2.0f - 150 * s, 600 * s, 0);
     int n = 0;
-    while (helplines[n][0]) n++;
+    const char *(*keys)[2] = F->helplines ? F->helplines : helplines;  /* a view's own keys */
+    while (keys[n][0]) n++;
     int np = 0;
     if (F->paths[0]) {  /* one line per piece, two when a long reason wraps */
       const char *q;
@@ -724,12 +726,36 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
     fillrect(R, b, (cp_color){33, 37, 41, 235});
     text(R, "chainplot keys", F_TITLE, C_WHITE, b.x + 16 * s, b.y + 12 * s, 0, 0);
     for (i = 0; i < n; i++) {
-      float y = b.y + 12 * s + lh * (i + 1.5f + (helplines[i][0][0] ? 0.0f : 0.5f));
-      text(R, helplines[i][0], F_NORMAL, (cp_color){255, 214, 120, 255}, b.x + 16 * s, y, 0, 0);
-      text(R, helplines[i][1], F_NORMAL, C_WHITE, b.x + 170 * s, y, 0, 0);
+      float y = b.y + 12 * s + lh * (i + 1.5f + (keys[i][0][0] ? 0.0f : 0.5f));
+      text(R, keys[i][0], F_NORMAL, (cp_color){255, 214, 120, 255}, b.x + 16 * s, y, 0, 0);
+      text(R, keys[i][1], F_NORMAL, C_WHITE, b.x + 170 * s, y, 0, 0);
     }
     if (np)  /* how the curves are evaluated: compiled programs or per-point duals */
       wrapped(R, F->paths, F_SMALL, (cp_color){173, 181, 189, 255}, b.x + 16 * s,
               b.y + 12 * s + lh * (n + 2.5f), b.w - 32 * s);
   }
 }
+
+/* ---------- primitives for views drawn in their own files (the graph view) ---------- */
+
+static int fontof (int which) { return which == 1 ? F_SMALL : which == 2 ? F_TITLE : F_NORMAL; }
+
+float cp_draw_text (cp_renderer *R, const char *s, int font, cp_color c, float x, float y, int ax, int ay) {
+  return text(R, s, fontof(font), c, x, y, ax, ay);
+}
+
+float cp_draw_textw (cp_renderer *R, const char *s, int font) {
+  return textw(R, s, fontof(font));
+}
+
+void cp_draw_fill (cp_renderer *R, cp_rect q, cp_color c) { fillrect(R, q, c); }
+
+void cp_draw_seg (cp_renderer *R, float x1, float y1, float x2, float y2, float w, cp_color c) {
+  seg(R, x1, y1, x2, y2, w, c);
+}
+
+void cp_draw_flush (cp_renderer *R) { flush(R); }
+
+void cp_draw_clip (cp_renderer *R, const cp_rect *q) { setclip(R, q); }
+
+float cp_draw_scale (const cp_renderer *R) { return R->s; }

@@ -33,6 +33,19 @@ float cp_py (const cp_panel *p, double y);
 double cp_tx (const cp_panel *p, float px);
 double cp_ty (const cp_panel *p, float py);
 
+/*
+** Primitives for views drawn in files of their own (the graph view). font: 0 normal, 1 small,
+** 2 bold; ax, ay anchor the text (0 left/top, 1 centre, 2 right/bottom); segments are batched
+** until cp_draw_flush.
+*/
+float cp_draw_text (cp_renderer *R, const char *s, int font, cp_color c, float x, float y, int ax, int ay);
+float cp_draw_textw (cp_renderer *R, const char *s, int font);
+void cp_draw_fill (cp_renderer *R, cp_rect q, cp_color c);
+void cp_draw_seg (cp_renderer *R, float x1, float y1, float x2, float y2, float w, cp_color c);
+void cp_draw_flush (cp_renderer *R);
+void cp_draw_clip (cp_renderer *R, const cp_rect *q);
+float cp_draw_scale (const cp_renderer *R);
+
 /* The path of the font a fontconfig pattern resolves to, or NULL. Caller frees. */
 char *cp_font_find (const char *pattern);
 

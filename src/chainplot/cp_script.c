@@ -281,11 +281,14 @@ static void readcompiled (cp_script *S) {
 /* model on top: builds curves[p][c] = fn, curves[p][0] = coverage, and takes the model */
 static int adopt (cp_script *S) {
   lua_State *L = S->L;
-  int p, c, np;
+  int p, c, np, isgraph;
   lua_newtable(L);
   lua_getfield(L, -2, "panels");
   np = (int)luaL_len(L, -1);
-  if (np < 1 || np > CP_MAXPANELS) {
+  lua_getfield(L, -3, "graph");  /* a graph model has no panels: the graph view draws it */
+  isgraph = lua_isfunction(L, -1);
+  lua_pop(L, 1);
+  if ((np < 1 && !isgraph) || np > CP_MAXPANELS) {
     lua_pop(L, 3);
     snprintf(S->err, sizeof S->err, "model has %d panels (1 to %d allowed)", np, CP_MAXPANELS);
     return -1;
@@ -335,6 +338,23 @@ int cp_script_revert (cp_script *S) {
   memcpy(S->st, S->prevst, sizeof S->st);
   memcpy(S->paths, S->prevpaths, sizeof S->paths);
   S->prevmodel = S->prevcurves = LUA_NOREF;
+  return 0;
+}
+
+int cp_script_pushmodel (cp_script *S) {
+  if (S->model == LUA_NOREF) {
+    lua_pushnil(S->L);
+    return 0;
+  }
+  lua_rawgeti(S->L, LUA_REGISTRYINDEX, S->model);
+  return 1;
+}
+
+int cp_script_call (cp_script *S, int nargs, int nres) {
+  if (pcallk(S, nargs, nres) != LUA_OK) {
+    seterr(S, "");
+    return -1;
+  }
   return 0;
 }
 

@@ -46,6 +46,11 @@ int cp_script_setmodel (cp_script *S);
 
 const char *cp_script_error (const cp_script *S);
 
+/* Pushes the model table (nil before the first good load); returns whether there is one. */
+int cp_script_pushmodel (cp_script *S);
+/* A protected call with the script's limits (as lua_pcall); 0, or -1 with cp_script_error set. */
+int cp_script_call (cp_script *S, int nargs, int nres);
+
 /*
 ** Pieces are compiled (cr.compile, exact mode) by default and their curves evaluated in C;
 ** a piece that branches on its input stays on per-point duals. Off: every piece on duals.

@@ -8,6 +8,7 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_gwin.h"
 #include "cp_render.h"
 #include "cp_window.h"
 #include "cp_wbar.h"
@@ -135,6 +136,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
       float mx, my;
       SDL_Keymod mod = SDL_GetModState();
       if (ev.type && cp_wbar_event(&wb, A, &ev)) {  /* the formula bar and its keys (cp_wbar.c) */
+        redraw = 1;
+        continue;
+      }
+      if (cp_gwin_event(A, &ev, scale)) {  /* the graph view's keys and mouse */
         redraw = 1;
         continue;
       }

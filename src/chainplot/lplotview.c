@@ -10,6 +10,7 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_gapp.h"
 #include "cp_window.h"
 
 #if defined(__GNUC__)
@@ -21,6 +22,7 @@
 typedef struct Opts {
   const char *font, *output, *shotdir;
   int w, h, nocursor, hasx0;
+  int step;               /* a graph script's backward steps: -1 all, -2 not given */
   double x0, scale;
 } Opts;
 
@@ -28,6 +30,7 @@ typedef struct Opts {
 static void getopts (lua_State *L, int idx, Opts *o, const char *fname) {
   memset(o, 0, sizeof *o);
   o->scale = 1;
+  o->step = -2;
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
   if (lua_getfield(L, idx, "font") != LUA_TNIL) o->font = luaL_checkstring(L, -1);
@@ -50,6 +53,14 @@ static void getopts (lua_State *L, int idx, Opts *o, const char *fname) {
   }
   if (lua_getfield(L, idx, "scale") != LUA_TNIL) o->scale = luaL_checknumber(L, -1);
   lua_pop(L, 2);
+  if (lua_getfield(L, idx, "step") != LUA_TNIL) {
+    int isint;
+    lua_Integer n = lua_tointegerx(L, -1, &isint);
+    if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "all") == 0) o->step = -1;
+    else if (isint && n >= 0 && n <= 1000000) o->step = (int)n;
+    else luaL_error(L, "bad argument #2 to '%s' (option 'step' must be a count of backward steps or \"all\")", fname);
+  }
+  lua_pop(L, 1);
   if (!(o->scale >= 0.25 && o->scale <= 8))
     luaL_error(L, "bad argument #2 to '%s' (scale must be 0.25 to 8)", fname);
 }
@@ -72,6 +83,10 @@ static cp_app *makeapp (lua_State *L, Opts *o, const char *fname) {
   }
   if (o->hasx0) cp_app_setcursor(A, o->x0);
   A->cursor = !o->nocursor;
+  if (o->step != -2 && cp_gapp_setsteps(A, o->step) != 0) {
+    cp_app_free(A);
+    luaL_error(L, "bad argument #2 to '%s' (option 'step' is for graph scripts)", fname);
+  }
   return A;
 }
 
