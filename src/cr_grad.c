@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cr_grad.h"
+#include "cr_gplan.h"
 
 #define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
 #define POWI_MAX 16
@@ -31,7 +32,8 @@ struct cr_grad {
   int *dslot;              /* per data variable: value slot, or -1 */
   int nin, ndat;
   int root, rootadj;       /* value slot of the output; its adjoint or -1 (constant in w) */
-  double *v, *adj;         /* one-point workspace: constants already in place */
+  double *v, *adj;         /* one-point workspace: constants already in place; adj by slot */
+  cr_gplan pv, pp, ps;     /* one-point plans: values, partials, the sweep */
   double *bwork;           /* block workspace, made on the first batch */
   double **V, **A;
   size_t B;
@@ -174,6 +176,9 @@ void cr_grad_free (cr_grad *G) {
   free(G->bwork);
   free(G->V);
   free(G->A);
+  cr_gplan_free(&G->pv);
+  cr_gplan_free(&G->pp);
+  cr_gplan_free(&G->ps);
   free(G);
 }
 
@@ -196,11 +201,155 @@ static int inorder (const cr_expr *E, const int *ord, long cnt) {
   return 1;
 }
 
+
+/* ---- the one-point plans: ops scheduled by kind, slots renumbered so runs are strided ---- */
+
+static int fwdkind (const GInst *in) {
+  if (in->code == CR_POWI) return in->n == 2 ? CR_GK_SQR : CR_GK_POWI;
+  return in->code;
+}
+
+/* Kahn's order by kind over m dependency pairs (from[k] runs before to[k]) of n ops */
+static int orderpairs (size_t n, const int *kind, const int *from, const int *to, size_t m,
+                       int *order) {
+  int *first = (int *)calloc(n + 2, sizeof(int)), *succ = (int *)malloc((m + 1) * sizeof(int));
+  int *indeg = (int *)calloc(n + 1, sizeof(int)), *cur = (int *)malloc((n + 1) * sizeof(int)), e = -1;
+  size_t k, i;
+  if (first && succ && indeg && cur) {
+    for (k = 0; k < m; k++) { first[from[k] + 1]++; indeg[to[k]]++; }
+    for (i = 1; i <= n; i++) first[i] += first[i - 1];
+    for (i = 0; i < n; i++) cur[i] = first[i];
+    for (k = 0; k < m; k++) succ[cur[from[k]]++] = to[k];
+    e = cr_gplan_order(n, kind, first, succ, indeg, order);
+  }
+  free(first); free(succ); free(indeg); free(cur);
+  return e;
+}
+
+/* a schedule of inst[lo..hi) over their slot dependencies: order gets indices from lo */
+static int schedinst (const cr_grad *G, size_t lo, size_t hi, int *order) {
+  size_t n = hi - lo, i, m = 0;
+  int *prod = (int *)malloc((G->nslots + 1) * sizeof(int)), *kind = (int *)malloc((n + 1) * sizeof(int));
+  int *from = (int *)calloc(2 * n + 1, sizeof(int)), *to = (int *)calloc(2 * n + 1, sizeof(int)), e = -1;
+  if (prod && kind && from && to) {
+    for (i = 0; i < G->nslots; i++) prod[i] = -1;
+    for (i = 0; i < n; i++) { prod[G->inst[lo + i].dst] = (int)i; kind[i] = fwdkind(&G->inst[lo + i]); }
+    for (i = 0; i < n; i++) {
+      const GInst *in = &G->inst[lo + i];
+      int pa = prod[in->a], pb = in->b != in->a ? prod[in->b] : -1;
+      if (pa >= 0) { from[m] = pa; to[m++] = (int)i; }
+      if (pb >= 0) { from[m] = pb; to[m++] = (int)i; }
+    }
+    e = orderpairs(n, kind, from, to, m, order);
+  }
+  free(prod); free(kind); free(from); free(to);
+  return e;
+}
+
+/* new slot numbers: inputs, data, constants, then results in the order they are computed */
+static int renumber (cr_grad *G, const int *ov, const int *op, int *adjslot) {
+  size_t s, i, ns = G->nslots;
+  int *nid = (int *)malloc((ns + 1) * sizeof(int)), next = 0, j;
+  double *nk = (double *)malloc((ns + 1) * sizeof(double));
+  unsigned char *nisk = (unsigned char *)malloc(ns + 1);
+  GInst *ni = (GInst *)malloc((G->ninst + 1) * sizeof(GInst));
+  if (!nid || !nk || !nisk || !ni) { free(nid); free(nk); free(nisk); free(ni); return -1; }
+  for (s = 0; s < ns; s++) nid[s] = -1;
+#define ASSIGN(x) do { if (nid[x] < 0) nid[x] = next++; } while (0)
+  for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) ASSIGN(G->inslot[j]);
+  for (j = 0; j < G->ndat; j++) if (G->dslot[j] >= 0) ASSIGN(G->dslot[j]);
+  for (s = 0; s < ns; s++) if (G->isk[s]) ASSIGN(s);
+  for (i = 0; i < G->nval; i++) ASSIGN(G->inst[ov[i]].dst);
+  for (i = G->nval; i < G->ninst; i++) ASSIGN(G->inst[G->nval + op[i - G->nval]].dst);
+  for (s = 0; s < ns; s++) ASSIGN(s);
+#undef ASSIGN
+  for (s = 0; s < ns; s++) { nk[nid[s]] = G->kval[s]; nisk[nid[s]] = G->isk[s]; }
+  for (i = 0; i < G->ninst; i++) {
+    GInst in = G->inst[i < G->nval ? (size_t)ov[i] : G->nval + (size_t)op[i - G->nval]];
+    in.dst = nid[in.dst];
+    in.a = nid[in.a];
+    in.b = nid[in.b];
+    ni[i] = in;
+  }
+  for (i = 0; i < G->nedge; i++) G->edge[i].p = nid[G->edge[i].p];
+  for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) G->inslot[j] = nid[G->inslot[j]];
+  for (j = 0; j < G->ndat; j++) if (G->dslot[j] >= 0) G->dslot[j] = nid[G->dslot[j]];
+  for (i = 0; i < G->nadj; i++) adjslot[i] = nid[adjslot[i]];
+  G->root = nid[G->root];
+  free(G->inst); free(G->kval); free(G->isk); free(nid);
+  G->inst = ni; G->kval = nk; G->isk = nisk;
+  return 0;
+}
+
+static int plansweep (cr_grad *G, const int *adjslot) {
+  size_t n = G->nedge, i, m = 0;
+  int *lastw = (int *)malloc((G->nadj + 1) * sizeof(int)), *kind = (int *)malloc((n + 1) * sizeof(int));
+  int *from = (int *)calloc(2 * n + 1, sizeof(int)), *to = (int *)calloc(2 * n + 1, sizeof(int));
+  int *order = (int *)malloc((n + 1) * sizeof(int)), *okind = (int *)malloc((n + 1) * sizeof(int)), e = -1;
+  cr_gop *ops = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
+  if (lastw && kind && from && to && order && okind && ops) {
+    for (i = 0; i < G->nadj; i++) lastw[i] = -1;
+    for (i = 0; i < n; i++) {
+      const GEdge *ed = &G->edge[i];
+      int p = ed->p, one = G->isk[p] && G->kval[p] == 1.0, mone = G->isk[p] && G->kval[p] == -1.0;
+      int fst = lastw[ed->src] < 0;
+      /* after the last contribution to its adjoint, and after the one before it to its target */
+      if (lastw[ed->dst] >= 0) { from[m] = lastw[ed->dst]; to[m++] = (int)i; }
+      if (!fst) { from[m] = lastw[ed->src]; to[m++] = (int)i; }
+      lastw[ed->src] = (int)i;
+      kind[i] = one ? (fst ? CR_GK_SET1 : CR_GK_ADD1) : mone ? (fst ? CR_GK_SETM1 : CR_GK_SUB1)
+                : (fst ? CR_GK_SETP : CR_GK_ADDP);
+    }
+    if (orderpairs(n, kind, from, to, m, order) == 0) {
+      for (i = 0; i < n; i++) {
+        const GEdge *ed = &G->edge[order[i]];
+        ops[i].d = adjslot[ed->src];
+        ops[i].a = adjslot[ed->dst];
+        ops[i].b = ed->p;
+        ops[i].n = 0;
+        okind[i] = kind[order[i]];
+      }
+      e = cr_gplan_build(&G->ps, okind, ops, n, 0);
+    }
+  }
+  free(lastw); free(kind); free(from); free(to); free(order); free(okind); free(ops);
+  return e;
+}
+
+static int plan (cr_grad *G, int *adjslot) {
+  int *ov = (int *)malloc((G->nval + 1) * sizeof(int));
+  int *op = (int *)malloc((G->ninst - G->nval + 1) * sizeof(int)), *kind = NULL, e = -1;
+  cr_gop *ops = NULL;
+  size_t i;
+  if (!ov || !op || schedinst(G, 0, G->nval, ov) != 0 || schedinst(G, G->nval, G->ninst, op) != 0
+      || renumber(G, ov, op, adjslot) != 0)
+    goto done;
+  kind = (int *)malloc((G->ninst + 1) * sizeof(int));
+  ops = (cr_gop *)malloc((G->ninst + 1) * sizeof(cr_gop));
+  if (!kind || !ops) goto done;
+  for (i = 0; i < G->ninst; i++) {
+    const GInst *in = &G->inst[i];
+    kind[i] = fwdkind(in);
+    ops[i].d = in->dst;
+    ops[i].a = in->a;
+    ops[i].b = in->b;
+    ops[i].n = kind[i] == CR_GK_POWI ? in->n : 0;
+  }
+  if (cr_gplan_build(&G->pv, kind, ops, G->nval, 1) != 0
+      || cr_gplan_build(&G->pp, kind + G->nval, ops + G->nval, G->ninst - G->nval, 1) != 0
+      || plansweep(G, adjslot) != 0)
+    goto done;
+  e = 0;
+done:
+  free(ov); free(op); free(kind); free(ops);
+  return e;
+}
+
 int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat, int ndat,
                    int fast, size_t limit, cr_grad **out, int *bad, size_t *size) {
   Builder b;
   cr_grad *G = (cr_grad *)calloc(1, sizeof(cr_grad));
-  int *ord = NULL, *aidx = NULL, *pos = NULL, j, e = CR_GRAD_ENOMEM, maxid = 0;
+  int *ord = NULL, *aidx = NULL, *pos = NULL, *adjslot = NULL, j, e = CR_GRAD_ENOMEM, maxid = 0;
   long cnt, i;
   size_t k;
   *out = NULL;
@@ -286,14 +435,20 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   for (j = 0; j < nin; j++) G->inadj[j] = G->inslot[j] >= 0 ? aidx[G->inslot[j]] : -1;
   G->root = pos[root];
   G->rootadj = aidx[G->root];
+  adjslot = (int *)malloc((G->nadj + 1) * sizeof(int));
+  if (adjslot == NULL) goto fail;
+  for (i = 0; i < cnt; i++) if (aidx[i] >= 0) adjslot[aidx[i]] = (int)i;
+  if (plan(G, adjslot) != 0) goto fail;
   G->v = (double *)malloc((G->nslots + 1) * sizeof(double));
-  G->adj = (double *)malloc((G->nadj + 1) * sizeof(double));
+  G->adj = (double *)calloc(G->nslots + 1, sizeof(double));  /* cells no edge writes stay 0 */
   if (G->v == NULL || G->adj == NULL) goto fail;
   for (k = 0; k < G->nslots; k++) G->v[k] = G->isk[k] ? G->kval[k] : 0.0;
+  if (G->rootadj >= 0) G->adj[G->root] = 1.0;
   if (size) *size = b.size;
   free(ord);
   free(aidx);
   free(pos);
+  free(adjslot);
   *out = G;
   return CR_GRAD_OK;
 fail:
@@ -301,72 +456,23 @@ fail:
   free(ord);
   free(aidx);
   free(pos);
+  free(adjslot);
   cr_grad_free(G);
   return (b.nomem || e == CR_GRAD_ENOMEM) ? CR_GRAD_ENOMEM : e;
 }
 
 /* ---- one point ---- */
 
-/* x^n for 1 <= n <= POWI_MAX by binary powering, as the one-variable program does */
-static double powi (double x, int n) {
-  double r = 1.0;
-  int first = 1;
-  while (n > 0) {
-    if (n & 1) { r = first ? x : r * x; first = 0; }
-    n >>= 1;
-    if (n) x *= x;
-  }
-  return r;
-}
-
-static double powin (double a, int n) {
-  switch (n) {
-    case 1: return a;
-    case 2: return a * a;
-    case 3: return a * a * a;
-    case -1: return 1.0 / a;
-    case -2: return 1.0 / (a * a);
-    default: return n > 0 ? powi(a, n) : 1.0 / powi(a, -n);
-  }
-}
-
-static void run1 (const GInst *in, size_t n, double *v) {
-  size_t i;
-  for (i = 0; i < n; i++, in++) {
-    double a = v[in->a], b = v[in->b], r;
-    switch (in->code) {
-      case CR_OP_add: r = a + b; break;
-      case CR_OP_sub: r = a - b; break;
-      case CR_OP_mul: r = a * b; break;
-      case CR_OP_div: r = a / b; break;
-      case CR_OP_neg: r = -a; break;
-      case CR_POWI: r = powin(a, in->n); break;
-      case CR_OP_mulz: r = (a == 0 || b == 0) ? 0.0 : a * b; break;  /* as the table's mulz */
-      default: r = cr_ops[in->code].f(a, cr_ops[in->code].arity == 1 ? 0.0 : b);
-    }
-    v[in->dst] = r;
-  }
-}
-
 int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
   double *v = G->v, *adj = G->adj;
-  const GEdge *e = G->edge, *end = G->edge + G->nedge;
   int j;
   for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) v[G->inslot[j]] = x[j];
-  run1(G->inst, grad ? G->ninst : G->nval, v);
+  cr_gplan_run(&G->pv, v, v);
   *val = v[G->root];
   if (grad == NULL) return 0;
-  memset(adj, 0, G->nadj * sizeof(double));
-  if (G->rootadj >= 0) {
-    adj[G->rootadj] = 1.0;
-    for (; e < end; e++) {  /* the tape's loop: zero adjoints and zero partials add nothing */
-      double g = adj[e->dst], p;
-      if (g == 0) continue;
-      p = v[e->p];
-      if (p != 0) adj[e->src] += p * g;
-    }
-  }
-  for (j = 0; j < G->nin; j++) grad[j] = G->inadj[j] >= 0 ? adj[G->inadj[j]] : 0.0;
+  cr_gplan_run(&G->pp, v, v);
+  if (G->rootadj >= 0) cr_gplan_run(&G->ps, adj, v);
+  for (j = 0; j < G->nin; j++) grad[j] = G->inslot[j] >= 0 ? adj[G->inslot[j]] : 0.0;
   return 0;
 }
 
@@ -393,7 +499,7 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
     case CR_OP_sqrt: LOOP(sqrt(a[p])); break;
     case CR_POWI:
       if (in->n == 2) LOOP(a[p] * a[p]);
-      else LOOP(powin(a[p], in->n));
+      else LOOP(cr_gplan_powin(a[p], in->n));
       break;
     default: {
       double (*f) (double, double) = cr_ops[in->code].f;

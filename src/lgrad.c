@@ -13,12 +13,16 @@
 
 #define CR_GRADIENT_TNAME "chainrule.Gradient"
 #define INPUTS_MAX (1 << 24)
+#define CHUNK 64   /* array entries read per stack pop */
 
 typedef struct Gradient {
   cr_grad *G;
   int n, ndata;   /* inputs; data per row, or -1 for the one-array form */
   int fast;
   size_t size;
+  double *x, *grad;   /* reused per call: a fresh buffer per call costs page faults */
+  double *cols;       /* the rows' columns, grown to the largest batch seen */
+  size_t capcols;
 } Gradient;
 
 static Gradient *checkgrad (lua_State *L) {
@@ -91,7 +95,12 @@ static int l_gradprog (lua_State *L) {
   g->ndata = ndat;
   g->fast = fast;
   g->size = 0;
+  g->x = g->grad = g->cols = NULL;
+  g->capcols = 0;
   luaL_setmetatable(L, CR_GRADIENT_TNAME);
+  g->x = (double *)malloc((size_t)(nin + 1) * sizeof(double));
+  g->grad = (double *)malloc((size_t)(nin + 1) * sizeof(double));
+  if (g->x == NULL || g->grad == NULL) return luaL_error(L, "not enough memory");
   e = cr_grad_build(E, y, ins, nin, dat, ndat > 0 ? ndat : 0, fast, (size_t)limit, &g->G, &bad,
                     &size);
   /* the caller's mistakes come back as nil and a message, raised at the caller's level */
@@ -117,7 +126,12 @@ static int l_gradprog (lua_State *L) {
 static int grad_gc (lua_State *L) {
   Gradient *g = (Gradient *)luaL_checkudata(L, 1, CR_GRADIENT_TNAME);
   cr_grad_free(g->G);
+  free(g->x);
+  free(g->grad);
+  free(g->cols);
   g->G = NULL;
+  g->x = g->grad = g->cols = NULL;
+  g->capcols = 0;
   return 0;
 }
 
@@ -138,19 +152,25 @@ static void readarray (lua_State *L, int idx, int top, int n, double *x, const c
     lua_pushfstring(L, "array of %d numbers expected, got %d", n, len);
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
-  for (i = 0; i < n; i++) {
-    if (lua_rawgeti(L, idx, i + 1) != LUA_TNUMBER) {
-      lua_pushfstring(L, "array of numbers expected, got %s at index %d", ldual_typename(L, -1), i + 1);
-      argfail(L, idx, fname, lua_tostring(L, -1));
+  luaL_checkstack(L, CHUNK, "too many inputs");
+  for (i = 0; i < n; i += CHUNK) {  /* one pop per chunk, not per entry */
+    int j, m = n - i < CHUNK ? n - i : CHUNK;
+    for (j = 0; j < m; j++) {
+      if (lua_rawgeti(L, idx, i + j + 1) != LUA_TNUMBER) {
+        lua_pushfstring(L, "array of numbers expected, got %s at index %d", ldual_typename(L, -1),
+                        i + j + 1);
+        argfail(L, idx, fname, lua_tostring(L, -1));
+      }
+      x[i + j] = lua_tonumberx(L, -1, NULL);
     }
-    x[i] = lua_tonumber(L, -1);
-    lua_pop(L, 1);
+    lua_pop(L, m);
   }
 }
 
-/* the rows at idx, checked once, as columns in a userdata left on the stack */
-static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
+/* the rows at idx, checked once, as columns in g's buffer */
+static double *readrows (lua_State *L, Gradient *g, int idx, int top, size_t *nrows,
                          const char *fname) {
+  int m = g->ndata;
   size_t n, r;
   double *cols;
   int j;
@@ -160,7 +180,13 @@ static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
   n = (size_t)lua_rawlen(L, idx);
-  cols = (double *)lua_newuserdatauv(L, (n * (size_t)m + 1) * sizeof(double), 0);
+  if (n * (size_t)m + 1 > g->capcols) {
+    double *nc = (double *)realloc(g->cols, (n * (size_t)m + 1) * sizeof(double));
+    if (nc == NULL) luaL_error(L, "not enough memory");
+    g->cols = nc;
+    g->capcols = n * (size_t)m + 1;
+  }
+  cols = g->cols;
   for (r = 0; r < n; r++) {
     int len;
     if (lua_rawgeti(L, idx, (lua_Integer)r + 1) != LUA_TTABLE || lua_getmetatable(L, -1)) {
@@ -188,10 +214,12 @@ static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
   return cols;
 }
 
-/* inputs (and rows) from the stack, then the sums; grad NULL for the value alone */
-static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const char *fname) {
-  int nargs = g->ndata >= 0 ? 3 : 2, e;
-  double *x = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0), val;
+/* inputs (and rows) from the stack, then the sums; grad NULL for the value alone; nargs
+   counts self and an optional out table */
+static double evaluate (lua_State *L, Gradient *g, int top, int nargs, double *grad,
+                        const char *fname) {
+  int e;
+  double *x = g->x, val;
   if (top > nargs) {
     lua_pushfstring(L, "no more than %d arguments expected", nargs);
     argfail(L, nargs + 1, fname, lua_tostring(L, -1));
@@ -199,7 +227,7 @@ static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const 
   readarray(L, 2, top, g->n, x, fname);
   if (g->ndata >= 0) {
     size_t nrows;
-    const double *cols = readrows(L, 3, top, g->ndata, &nrows, fname);
+    const double *cols = readrows(L, g, 3, top, &nrows, fname);
     e = cr_grad_batch(g->G, x, cols, nrows, grad, &val);
   }
   else e = cr_grad_eval(g->G, x, grad, &val);
@@ -207,19 +235,27 @@ static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const 
   return val;
 }
 
-/* G:gradient(x) or G:gradient(w, rows): the gradient array, then the value (summed over rows) */
+/* G:gradient(x [, out]) or G:gradient(w, rows [, out]): the gradient array (out when given,
+   written in place), then the value (summed over rows) */
 static int grad_gradient (lua_State *L) {
   Gradient *g = checkgrad(L);
-  double *grad, val;
-  int i, res, top = lua_gettop(L);
-  grad = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0);
-  val = evaluate(L, g, top, grad, "gradient");
-  lua_createtable(L, g->n, 0);
-  res = lua_gettop(L);
+  double *grad = g->grad, val;
+  int i, res, top = lua_gettop(L), outarg = g->ndata >= 0 ? 4 : 3;
+  if (top >= outarg && !lua_isnil(L, outarg) && lua_type(L, outarg) != LUA_TTABLE) {
+    lua_pushfstring(L, "table expected for the result, got %s", ldual_typename(L, outarg));
+    argfail(L, outarg, "gradient", lua_tostring(L, -1));
+  }
+  val = evaluate(L, g, top, outarg, grad, "gradient");
+  if (top >= outarg && lua_istable(L, outarg)) res = outarg;
+  else {
+    lua_createtable(L, g->n, 0);
+    res = lua_gettop(L);
+  }
   for (i = 0; i < g->n; i++) {
     lua_pushnumber(L, grad[i]);
     lua_rawseti(L, res, i + 1);
   }
+  lua_pushvalue(L, res);
   lua_pushnumber(L, val);
   return 2;
 }
@@ -228,14 +264,14 @@ static int grad_gradient (lua_State *L) {
 static int grad_value (lua_State *L) {
   Gradient *g = checkgrad(L);
   int top = lua_gettop(L);
-  lua_pushnumber(L, evaluate(L, g, top, NULL, "value"));
+  lua_pushnumber(L, evaluate(L, g, top, g->ndata >= 0 ? 3 : 2, NULL, "value"));
   return 1;
 }
 
 static int grad_call (lua_State *L) {
   Gradient *g = checkgrad(L);
   int top = lua_gettop(L);
-  lua_pushnumber(L, evaluate(L, g, top, NULL, "Gradient"));
+  lua_pushnumber(L, evaluate(L, g, top, g->ndata >= 0 ? 3 : 2, NULL, "Gradient"));
   return 1;
 }
 

@@ -129,7 +129,23 @@ describe("cr.compile(f, {n = k})", function ()
       G.gradient, G, {1, "2", 3})
     checkerr("bad argument #2 to 'value' (array of numbers expected, got boolean at index 3)",
       G.value, G, {1, 2, true})
-    checkerr("bad argument #3 to 'gradient' (no more than 2 arguments expected)", G.gradient, G, {1, 2, 3}, 4)
+    checkerr("bad argument #3 to 'gradient' (table expected for the result, got number)",
+      G.gradient, G, {1, 2, 3}, 4)
+    checkerr("bad argument #4 to 'gradient' (no more than 3 arguments expected)", G.gradient, G, {1, 2, 3}, {}, 4)
+    checkerr("bad argument #3 to 'value' (no more than 2 arguments expected)", G.value, G, {1, 2, 3}, {})
+  end)
+
+  it("writes the gradient into an out table when given one, and returns it", function ()
+    local G = cr.compile(battery.rosenbrock, {n = 5})
+    local g, v = G:gradient(point)
+    local out = {7, 7, 7, 7, 7, 7}
+    local o, vo = G:gradient(point, out)
+    assert.equal(out, o)
+    assert.equal(v, vo)
+    for i = 1, 5 do assert.equal(g[i], out[i]) end
+    assert.equal(7, out[6])  -- entries past n are left alone
+    local o2 = G:gradient(point, nil)
+    assert.same(g, o2)
   end)
 
   it("traces once with the one-variable compile's branch detection and messages", function ()
@@ -214,7 +230,14 @@ describe("cr.compile(f, {n = k, data = m})", function ()
     checkerr("bad argument #3 to 'gradient' (row 1: number expected at index 2, got table)",
       G.gradient, G, w, {{1, {}, 3}})
     checkerr("bad argument #2 to 'gradient' (array of 3 numbers expected, got 2)", G.gradient, G, {1, 2}, rows)
-    checkerr("bad argument #4 to 'gradient' (no more than 3 arguments expected)", G.gradient, G, w, rows, 1)
+    checkerr("bad argument #4 to 'gradient' (table expected for the result, got number)", G.gradient, G, w, rows, 1)
+    checkerr("bad argument #5 to 'gradient' (no more than 4 arguments expected)", G.gradient, G, w, rows, {}, 1)
+    local out = {}
+    local o, v = G:gradient(w, rows, out)
+    local g, v2 = G:gradient(w, rows)
+    assert.equal(out, o)
+    assert.equal(v2, v)
+    assert.same(g, out)
     checkerr("bad argument #3 to 'check' (rows expected (opts.rows) for a data-batch gradient)",
       cr.check, G, w)
   end)

@@ -1,0 +1,218 @@
+/* cr_gplan.c: scheduling a gradient program's passes by kind, and the loops that run them */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cr_gplan.h"
+
+#define MINSEG 4   /* shorter strided stretches run as indexed ops */
+
+/* x^n for 1 <= n by binary powering, as the one-variable program does */
+static double powi (double x, int n) {
+  double r = 1.0;
+  int first = 1;
+  while (n > 0) {
+    if (n & 1) { r = first ? x : r * x; first = 0; }
+    n >>= 1;
+    if (n) x *= x;
+  }
+  return r;
+}
+
+double cr_gplan_powin (double a, int n) {
+  switch (n) {
+    case 1: return a;
+    case 2: return a * a;
+    case 3: return a * a * a;
+    case -1: return 1.0 / a;
+    case -2: return 1.0 / (a * a);
+    default: return n > 0 ? powi(a, n) : 1.0 / powi(a, -n);
+  }
+}
+
+/* ---- scheduling ---- */
+
+int cr_gplan_order (size_t n, const int *kind, const int *first, const int *succ, int *indeg,
+                    int *order) {
+  size_t *head = (size_t *)calloc(2 * CR_GK_N + 1, sizeof(size_t)), *tail, i, done = 0;
+  int *queue = (int *)malloc((n + 1) * sizeof(int)), cur = -1, k;
+  if (head == NULL || queue == NULL) { free(head); free(queue); return -1; }
+  tail = head + CR_GK_N;
+  /* one FIFO per kind, laid out by counts in one array: an op enters its queue once */
+  for (i = 0; i < n; i++) tail[kind[i]]++;
+  for (k = 0, i = 0; k < CR_GK_N; k++) { size_t c = tail[k]; head[k] = tail[k] = i; i += c; }
+  for (i = 0; i < n; i++) if (indeg[i] == 0) queue[tail[kind[i]]++] = (int)i;
+  while (done < n) {
+    int op, j;
+    if (cur < 0 || head[cur] == tail[cur]) {  /* the kind with most ready ops next */
+      size_t best = 0;
+      cur = -1;
+      for (k = 0; k < CR_GK_N; k++)
+        if (tail[k] - head[k] > best) { best = tail[k] - head[k]; cur = k; }
+      if (cur < 0) break;  /* a cycle: cannot happen for a program in topological order */
+    }
+    op = queue[head[cur]++];
+    order[done++] = op;
+    for (j = first[op]; j < first[op + 1]; j++)
+      if (--indeg[succ[j]] == 0) queue[tail[kind[succ[j]]]++] = succ[j];
+  }
+  free(head);
+  free(queue);
+  return done == n ? 0 : -1;
+}
+
+/* ---- steps ---- */
+
+static int addstep (cr_gplan *P, size_t *cap, const cr_gstep *s) {
+  if (P->nstep == *cap) {
+    size_t nc = *cap ? 2 * *cap : 64;
+    cr_gstep *ns = (cr_gstep *)realloc(P->step, nc * sizeof *ns);
+    if (ns == NULL) return -1;
+    P->step = ns;
+    *cap = nc;
+  }
+  P->step[P->nstep++] = *s;
+  return 0;
+}
+
+/* lo..hi of base + i * stride, i < len */
+static int disjoint (int d0, int len, int x0, int sx) {
+  long lo = x0, hi = x0 + (long)sx * (len - 1);
+  if (lo > hi) { long t = lo; lo = hi; hi = t; }
+  return hi < d0 || lo > (long)d0 + len - 1;
+}
+
+int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, int alias) {
+  size_t i = 0, cap = 0;
+  memset(P, 0, sizeof *P);
+  P->op = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
+  if (P->op == NULL) return -1;
+  while (i < n) {
+    int k = kind[i];
+    size_t j = i + 1;
+    cr_gstep s;
+    memset(&s, 0, sizeof s);
+    s.kind = k;
+    s.n = ops[i].n;
+    if (i + 1 < n && kind[i + 1] == k && ops[i + 1].n == s.n) {
+      int sd = ops[i + 1].d - ops[i].d, sa = ops[i + 1].a - ops[i].a, sb = ops[i + 1].b - ops[i].b;
+      while (j < n && kind[j] == k && ops[j].n == s.n && ops[j].d - ops[j - 1].d == sd
+             && ops[j].a - ops[j - 1].a == sa && ops[j].b - ops[j - 1].b == sb)
+        j++;
+      if (j - i >= MINSEG && sd != 0) {
+        s.len = (int)(j - i);
+        s.off = -1;
+        s.d0 = ops[i].d; s.sd = sd;
+        s.a0 = ops[i].a; s.sa = sa;
+        s.b0 = ops[i].b; s.sb = sb;
+        s.free = sd == 1 && disjoint(s.d0, s.len, s.a0, sa)
+                 && (!alias || disjoint(s.d0, s.len, s.b0, sb));
+        if (addstep(P, &cap, &s) != 0) return -1;
+        i = j;
+        continue;
+      }
+    }
+    /* an indexed step: ops of this kind until a strided stretch would start */
+    s.off = (int)P->nop;
+    s.len = 0;
+    j = i;
+    while (j < n && kind[j] == k && ops[j].n == s.n) {
+      if (j + MINSEG <= n && s.len > 0) {  /* does a strided stretch start at j? */
+        int sd = ops[j + 1].d - ops[j].d, sa = ops[j + 1].a - ops[j].a, sb = ops[j + 1].b - ops[j].b;
+        size_t t = j + 1;
+        while (t < n && t < j + MINSEG && kind[t] == k && ops[t].n == s.n
+               && ops[t].d - ops[t - 1].d == sd && ops[t].a - ops[t - 1].a == sa
+               && ops[t].b - ops[t - 1].b == sb)
+          t++;
+        if (t == j + MINSEG && sd != 0) break;
+      }
+      P->op[P->nop++] = ops[j++];
+      s.len++;
+    }
+    if (addstep(P, &cap, &s) != 0) return -1;
+    i = j;
+  }
+  return 0;
+}
+
+void cr_gplan_free (cr_gplan *P) {
+  free(P->step);
+  free(P->op);
+  memset(P, 0, sizeof *P);
+}
+
+/* ---- running ---- */
+
+/*
+** One loop per kind and form: indexed ops, then a strided stretch whose writes do not meet its
+** reads (restrict, stride-1 loads: the compiler vectorises), then any other strided stretch.
+** T is the target's old value, for the sweep's sums.
+*/
+#define KERNEL(F) do { \
+    int i_, len_ = st->len; \
+    if (st->off >= 0) { \
+      const cr_gop *o_ = P->op + st->off; \
+      for (i_ = 0; i_ < len_; i_++, o_++) { \
+        double x = D[o_->a], y = S[o_->b], T = D[o_->d]; \
+        (void)x; (void)y; (void)T; \
+        D[o_->d] = (F); \
+      } \
+    } \
+    else if (st->free) { \
+      double *restrict r_ = D + st->d0; \
+      const double *restrict xa_ = D + st->a0, *restrict yb_ = S + st->b0; \
+      int sa_ = st->sa, sb_ = st->sb; \
+      if (sa_ == 1 && sb_ == 1) \
+        for (i_ = 0; i_ < len_; i_++) { double x = xa_[i_], y = yb_[i_], T = r_[i_]; \
+          (void)x; (void)y; (void)T; r_[i_] = (F); } \
+      else if (sa_ == 1 && sb_ == 0) { \
+        double y = *yb_; (void)y; \
+        for (i_ = 0; i_ < len_; i_++) { double x = xa_[i_], T = r_[i_]; \
+          (void)x; (void)T; r_[i_] = (F); } \
+      } \
+      else if (sa_ == 0 && sb_ == 1) { \
+        double x = *xa_; (void)x; \
+        for (i_ = 0; i_ < len_; i_++) { double y = yb_[i_], T = r_[i_]; \
+          (void)y; (void)T; r_[i_] = (F); } \
+      } \
+      else \
+        for (i_ = 0; i_ < len_; i_++) { double x = xa_[(long)i_ * sa_], y = yb_[(long)i_ * sb_], \
+          T = r_[i_]; (void)x; (void)y; (void)T; r_[i_] = (F); } \
+    } \
+    else { \
+      long d_ = st->d0, a_ = st->a0, b_ = st->b0; \
+      for (i_ = 0; i_ < len_; i_++, d_ += st->sd, a_ += st->sa, b_ += st->sb) { \
+        double x = D[a_], y = S[b_], T = D[d_]; \
+        (void)x; (void)y; (void)T; \
+        D[d_] = (F); \
+      } \
+    } \
+  } while (0)
+
+void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
+  const cr_gstep *st = P->step, *end = P->step + P->nstep;
+  for (; st < end; st++) {
+    switch (st->kind) {
+      case CR_OP_add: KERNEL(x + y); break;
+      case CR_OP_sub: KERNEL(x - y); break;
+      case CR_OP_mul: KERNEL(x * y); break;
+      case CR_OP_div: KERNEL(x / y); break;
+      case CR_OP_neg: KERNEL(-x); break;
+      case CR_OP_mulz: KERNEL((x == 0 || y == 0) ? 0.0 : x * y); break;  /* as the table's mulz */
+      case CR_GK_SQR: KERNEL(x * x); break;
+      case CR_GK_POWI: { int n = st->n; KERNEL(cr_gplan_powin(x, n)); break; }
+      /* the sweep: an adjoint is never -0, so t + 0 is t and 0.0 + c turns a -0 into +0 as the
+         tape's memset zero plus c does */
+      case CR_GK_ADD1: KERNEL(T + x); break;
+      case CR_GK_SUB1: KERNEL(T - x); break;
+      case CR_GK_ADDP: KERNEL((x != 0 && y != 0) ? T + y * x : T); break;
+      case CR_GK_SET1: KERNEL(0.0 + x); break;
+      case CR_GK_SETM1: KERNEL(0.0 - x); break;
+      case CR_GK_SETP: KERNEL((x != 0 && y != 0) ? 0.0 + y * x : 0.0); break;
+      default: {
+        double (*f) (double, double) = cr_ops[st->kind].f;
+        if (cr_ops[st->kind].arity == 1) KERNEL(f(x, 0.0));
+        else KERNEL(f(x, y));
+      }
+    }
+  }
+}
