@@ -31,11 +31,21 @@ double cr_gplan_powin (double a, int n) {
 
 /* ---- scheduling ---- */
 
+typedef struct Keyed { int k1, k2, op; } Keyed;
+
+static int cmpkeyed (const void *x, const void *y) {
+  const Keyed *a = (const Keyed *)x, *b = (const Keyed *)y;
+  if (a->k1 != b->k1) return a->k1 < b->k1 ? -1 : 1;
+  if (a->k2 != b->k2) return a->k2 < b->k2 ? -1 : 1;
+  return (a->op > b->op) - (a->op < b->op);
+}
+
 int cr_gplan_order (size_t n, const int *kind, const int *first, const int *succ, int *indeg,
-                    int *order) {
-  size_t *head = (size_t *)calloc(2 * CR_GK_N + 1, sizeof(size_t)), *tail, i, done = 0;
+                    const int *key, int *order) {
+  size_t *head = (size_t *)calloc(2 * CR_GK_N + 1, sizeof(size_t)), *tail, i, done = 0, wend = 0;
   int *queue = (int *)malloc((n + 1) * sizeof(int)), cur = -1, k;
-  if (head == NULL || queue == NULL) { free(head); free(queue); return -1; }
+  Keyed *w = (Keyed *)malloc((n + 1) * sizeof(Keyed));
+  if (head == NULL || queue == NULL || w == NULL) { free(head); free(queue); free(w); return -1; }
   tail = head + CR_GK_N;
   /* one FIFO per kind, laid out by counts in one array: an op enters its queue once */
   for (i = 0; i < n; i++) tail[kind[i]]++;
@@ -49,6 +59,21 @@ int cr_gplan_order (size_t n, const int *kind, const int *first, const int *succ
       for (k = 0; k < CR_GK_N; k++)
         if (tail[k] - head[k] > best) { best = tail[k] - head[k]; cur = k; }
       if (cur < 0) break;  /* a cycle: cannot happen for a program in topological order */
+      wend = head[cur];
+    }
+    if (head[cur] == wend) {
+      /* a wave: the ops of this kind ready now depend on none of each other, so they may go in
+         any order; sorted by their operands, families of alike ops come out strided */
+      size_t h = head[cur], m = tail[cur] - h, t;
+      for (t = 0; t < m; t++) {
+        int o = queue[h + t];
+        w[t].k1 = key[2 * o];
+        w[t].k2 = key[2 * o + 1];
+        w[t].op = o;
+      }
+      qsort(w, m, sizeof *w, cmpkeyed);
+      for (t = 0; t < m; t++) queue[h + t] = w[t].op;
+      wend = tail[cur];
     }
     op = queue[head[cur]++];
     order[done++] = op;
@@ -57,6 +82,7 @@ int cr_gplan_order (size_t n, const int *kind, const int *first, const int *succ
   }
   free(head);
   free(queue);
+  free(w);
   return done == n ? 0 : -1;
 }
 
@@ -104,8 +130,16 @@ int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, i
         s.d0 = ops[i].d; s.sd = sd;
         s.a0 = ops[i].a; s.sa = sa;
         s.b0 = ops[i].b; s.sb = sb;
-        s.free = sd == 1 && disjoint(s.d0, s.len, s.a0, sa)
-                 && (!alias || disjoint(s.d0, s.len, s.b0, sb));
+        if (sd == -1) {  /* the same stretch run upwards, when its ops are independent */
+          int last = s.len - 1;
+          if (disjoint(s.d0 - last, s.len, s.a0, sa) && (!alias || disjoint(s.d0 - last, s.len, s.b0, sb))) {
+            s.d0 -= last; s.sd = 1;
+            s.a0 += last * sa; s.sa = -sa;
+            s.b0 += last * sb; s.sb = -sb;
+          }
+        }
+        s.free = s.sd == 1 && disjoint(s.d0, s.len, s.a0, s.sa)
+                 && (!alias || disjoint(s.d0, s.len, s.b0, s.sb));
         if (addstep(P, &cap, &s) != 0) return -1;
         i = j;
         continue;

@@ -40,10 +40,11 @@ typedef struct cr_gplan {
 /*
 ** A schedule of n ops: Kahn's order over the dependencies succ (CSR: the successors of op i are
 ** succ[first[i] .. first[i+1]-1], indeg their counts), taking ops of the current kind while any
-** is ready, so runs of one kind get long.  order gets the ops' indices.  0 or -1 (memory).
+** is ready, so runs of one kind get long; the ops that become ready together go in the order of
+** their keys (key[2i], key[2i+1]).  order gets the ops' indices.  0 or -1 (memory).
 */
 int cr_gplan_order (size_t n, const int *kind, const int *first, const int *succ, int *indeg,
-                    int *order);
+                    const int *key, int *order);
 
 /* steps for ops already in their order; alias: S is D (forward), so reads of b are checked too */
 int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, int alias);

@@ -2,6 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef CR_GPLAN_DEBUG
+#include <stdio.h>
+#endif
 
 #include "cr_grad.h"
 #include "cr_gplan.h"
@@ -29,6 +32,7 @@ struct cr_grad {
   double *kval;            /* constant value of each slot (when isk) */
   unsigned char *isk;
   int *inslot, *inadj;     /* per input: value slot and adjoint, or -1 when unused */
+  int *gcell;              /* per input: where the one-point sweep leaves its adjoint, or -1 */
   int *dslot;              /* per data variable: value slot, or -1 */
   int nin, ndat;
   int root, rootadj;       /* value slot of the output; its adjoint or -1 (constant in w) */
@@ -170,6 +174,7 @@ void cr_grad_free (cr_grad *G) {
   free(G->isk);
   free(G->inslot);
   free(G->inadj);
+  free(G->gcell);
   free(G->dslot);
   free(G->v);
   free(G->adj);
@@ -211,7 +216,7 @@ static int fwdkind (const GInst *in) {
 
 /* Kahn's order by kind over m dependency pairs (from[k] runs before to[k]) of n ops */
 static int orderpairs (size_t n, const int *kind, const int *from, const int *to, size_t m,
-                       int *order) {
+                       const int *key, int *order) {
   int *first = (int *)calloc(n + 2, sizeof(int)), *succ = (int *)malloc((m + 1) * sizeof(int));
   int *indeg = (int *)calloc(n + 1, sizeof(int)), *cur = (int *)malloc((n + 1) * sizeof(int)), e = -1;
   size_t k, i;
@@ -220,7 +225,7 @@ static int orderpairs (size_t n, const int *kind, const int *from, const int *to
     for (i = 1; i <= n; i++) first[i] += first[i - 1];
     for (i = 0; i < n; i++) cur[i] = first[i];
     for (k = 0; k < m; k++) succ[cur[from[k]]++] = to[k];
-    e = cr_gplan_order(n, kind, first, succ, indeg, order);
+    e = cr_gplan_order(n, kind, first, succ, indeg, key, order);
   }
   free(first); free(succ); free(indeg); free(cur);
   return e;
@@ -231,8 +236,10 @@ static int schedinst (const cr_grad *G, size_t lo, size_t hi, int *order) {
   size_t n = hi - lo, i, m = 0;
   int *prod = (int *)malloc((G->nslots + 1) * sizeof(int)), *kind = (int *)malloc((n + 1) * sizeof(int));
   int *from = (int *)calloc(2 * n + 1, sizeof(int)), *to = (int *)calloc(2 * n + 1, sizeof(int)), e = -1;
-  if (prod && kind && from && to) {
+  int *key = (int *)malloc((2 * n + 1) * sizeof(int));
+  if (prod && kind && from && to && key) {
     for (i = 0; i < G->nslots; i++) prod[i] = -1;
+    for (i = 0; i < n; i++) { key[2 * i] = G->inst[lo + i].a; key[2 * i + 1] = G->inst[lo + i].b; }
     for (i = 0; i < n; i++) { prod[G->inst[lo + i].dst] = (int)i; kind[i] = fwdkind(&G->inst[lo + i]); }
     for (i = 0; i < n; i++) {
       const GInst *in = &G->inst[lo + i];
@@ -240,9 +247,9 @@ static int schedinst (const cr_grad *G, size_t lo, size_t hi, int *order) {
       if (pa >= 0) { from[m] = pa; to[m++] = (int)i; }
       if (pb >= 0) { from[m] = pb; to[m++] = (int)i; }
     }
-    e = orderpairs(n, kind, from, to, m, order);
+    e = orderpairs(n, kind, from, to, m, key, order);
   }
-  free(prod); free(kind); free(from); free(to);
+  free(prod); free(kind); free(from); free(to); free(key);
   return e;
 }
 
@@ -281,49 +288,68 @@ static int renumber (cr_grad *G, const int *ov, const int *op, int *adjslot) {
   return 0;
 }
 
-static int plansweep (cr_grad *G, const int *adjslot) {
-  size_t n = G->nedge, i, m = 0;
-  int *lastw = (int *)malloc((G->nadj + 1) * sizeof(int)), *kind = (int *)malloc((n + 1) * sizeof(int));
+/*
+** The sweep's plan.  An adjoint whose one contribution is a partial of 1 equals the adjoint it
+** comes from (an adjoint is never -0, so 0 + g is g): it is not stored but read from there.
+** cell[] gets, per adjoint, the slot its value is read from.
+*/
+static int plansweep (cr_grad *G, const int *adjslot, int *cell) {
+  size_t n = G->nedge, i, m = 0, nk = 0;
+  int *lastw = (int *)malloc((G->nadj + 1) * sizeof(int)), *cnt = (int *)calloc(G->nadj + 1, sizeof(int));
+  int *kind = (int *)malloc((n + 1) * sizeof(int)), *key = (int *)malloc((2 * n + 1) * sizeof(int));
   int *from = (int *)calloc(2 * n + 1, sizeof(int)), *to = (int *)calloc(2 * n + 1, sizeof(int));
   int *order = (int *)malloc((n + 1) * sizeof(int)), *okind = (int *)malloc((n + 1) * sizeof(int)), e = -1;
-  cr_gop *ops = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
-  if (lastw && kind && from && to && order && okind && ops) {
-    for (i = 0; i < G->nadj; i++) lastw[i] = -1;
+  cr_gop *ops = (cr_gop *)malloc((n + 1) * sizeof(cr_gop)), *kept = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
+  if (lastw && cnt && kind && key && from && to && order && okind && ops && kept) {
+    for (i = 0; i < G->nadj; i++) { lastw[i] = -1; cell[i] = adjslot[i]; }
+    for (i = 0; i < n; i++) cnt[G->edge[i].src]++;
     for (i = 0; i < n; i++) {
       const GEdge *ed = &G->edge[i];
       int p = ed->p, one = G->isk[p] && G->kval[p] == 1.0, mone = G->isk[p] && G->kval[p] == -1.0;
       int fst = lastw[ed->src] < 0;
+      if (one && cnt[ed->src] == 1) {  /* a copy: read the source's cell, after what it waits for */
+        cell[ed->src] = cell[ed->dst];
+        lastw[ed->src] = lastw[ed->dst];
+        continue;
+      }
       /* after the last contribution to its adjoint, and after the one before it to its target */
-      if (lastw[ed->dst] >= 0) { from[m] = lastw[ed->dst]; to[m++] = (int)i; }
-      if (!fst) { from[m] = lastw[ed->src]; to[m++] = (int)i; }
-      lastw[ed->src] = (int)i;
-      kind[i] = one ? (fst ? CR_GK_SET1 : CR_GK_ADD1) : mone ? (fst ? CR_GK_SETM1 : CR_GK_SUB1)
-                : (fst ? CR_GK_SETP : CR_GK_ADDP);
+      if (lastw[ed->dst] >= 0) { from[m] = lastw[ed->dst]; to[m++] = (int)nk; }
+      if (!fst) { from[m] = lastw[ed->src]; to[m++] = (int)nk; }
+      lastw[ed->src] = (int)nk;
+      kind[nk] = one ? (fst ? CR_GK_SET1 : CR_GK_ADD1) : mone ? (fst ? CR_GK_SETM1 : CR_GK_SUB1)
+                 : (fst ? CR_GK_SETP : CR_GK_ADDP);
+      kept[nk].d = adjslot[ed->src];
+      kept[nk].a = cell[ed->dst];
+      kept[nk].b = p;
+      kept[nk].n = 0;
+      key[2 * nk] = kept[nk].d;
+      key[2 * nk + 1] = kept[nk].a;
+      nk++;
     }
-    if (orderpairs(n, kind, from, to, m, order) == 0) {
-      for (i = 0; i < n; i++) {
-        const GEdge *ed = &G->edge[order[i]];
-        ops[i].d = adjslot[ed->src];
-        ops[i].a = adjslot[ed->dst];
-        ops[i].b = ed->p;
-        ops[i].n = 0;
+    if (orderpairs(nk, kind, from, to, m, key, order) == 0) {
+      for (i = 0; i < nk; i++) {
+        ops[i] = kept[order[i]];
         okind[i] = kind[order[i]];
       }
-      e = cr_gplan_build(&G->ps, okind, ops, n, 0);
+      e = cr_gplan_build(&G->ps, okind, ops, nk, 0);
     }
   }
-  free(lastw); free(kind); free(from); free(to); free(order); free(okind); free(ops);
+  free(lastw); free(cnt); free(kind); free(key); free(from); free(to); free(order); free(okind);
+  free(ops); free(kept);
   return e;
 }
 
-static int plan (cr_grad *G, int *adjslot) {
+static int plan (cr_grad *G, int *adjslot, int *cell) {
   int *ov = (int *)malloc((G->nval + 1) * sizeof(int));
   int *op = (int *)malloc((G->ninst - G->nval + 1) * sizeof(int)), *kind = NULL, e = -1;
   cr_gop *ops = NULL;
   size_t i;
-  if (!ov || !op || schedinst(G, 0, G->nval, ov) != 0 || schedinst(G, G->nval, G->ninst, op) != 0
-      || renumber(G, ov, op, adjslot) != 0)
-    goto done;
+  if (!ov || !op) goto done;
+  /* values first: the partials are then ordered by the values' new numbers, family by family */
+  for (i = 0; i < G->ninst - G->nval; i++) op[i] = (int)i;
+  if (schedinst(G, 0, G->nval, ov) != 0 || renumber(G, ov, op, adjslot) != 0) goto done;
+  for (i = 0; i < G->nval; i++) ov[i] = (int)i;
+  if (schedinst(G, G->nval, G->ninst, op) != 0 || renumber(G, ov, op, adjslot) != 0) goto done;
   kind = (int *)malloc((G->ninst + 1) * sizeof(int));
   ops = (cr_gop *)malloc((G->ninst + 1) * sizeof(cr_gop));
   if (!kind || !ops) goto done;
@@ -337,9 +363,26 @@ static int plan (cr_grad *G, int *adjslot) {
   }
   if (cr_gplan_build(&G->pv, kind, ops, G->nval, 1) != 0
       || cr_gplan_build(&G->pp, kind + G->nval, ops + G->nval, G->ninst - G->nval, 1) != 0
-      || plansweep(G, adjslot) != 0)
+      || plansweep(G, adjslot, cell) != 0)
     goto done;
   e = 0;
+#ifdef CR_GPLAN_DEBUG
+  if (getenv("CGF_DEBUG")) {
+    const cr_gplan *ps[3] = {&G->pv, &G->pp, &G->ps};
+    int q;
+    for (q = 0; q < 3; q++) {
+      size_t a = 0, nf = 0, ns = 0, ni = 0, ofree = 0, ostr = 0, oind = 0;
+      for (a = 0; a < ps[q]->nstep; a++) {
+        const cr_gstep *st = &ps[q]->step[a];
+        if (st->off >= 0) { ni++; oind += st->len; }
+        else if (st->free) { nf++; ofree += st->len; }
+        else { ns++; ostr += st->len; }
+        if (getenv("CGF_DEBUG")[0] == '2') fprintf(stderr, "  k%d len %d off %d free %d d%d/%d a%d/%d b%d/%d\n", st->kind, st->len, st->off, st->free, st->d0, st->sd, st->a0, st->sa, st->b0, st->sb);
+      }
+      fprintf(stderr, "plan %d: steps %zu: free %zu (%zu ops), strided %zu (%zu), indexed %zu (%zu)\n", q, ps[q]->nstep, nf, ofree, ns, ostr, ni, oind);
+    }
+  }
+#endif
 done:
   free(ov); free(op); free(kind); free(ops);
   return e;
@@ -435,10 +478,13 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   for (j = 0; j < nin; j++) G->inadj[j] = G->inslot[j] >= 0 ? aidx[G->inslot[j]] : -1;
   G->root = pos[root];
   G->rootadj = aidx[G->root];
-  adjslot = (int *)malloc((G->nadj + 1) * sizeof(int));
+  adjslot = (int *)malloc(2 * (G->nadj + 1) * sizeof(int));
   if (adjslot == NULL) goto fail;
   for (i = 0; i < cnt; i++) if (aidx[i] >= 0) adjslot[aidx[i]] = (int)i;
-  if (plan(G, adjslot) != 0) goto fail;
+  if (plan(G, adjslot, adjslot + G->nadj + 1) != 0) goto fail;
+  G->gcell = (int *)malloc((size_t)(nin + 1) * sizeof(int));
+  if (G->gcell == NULL) goto fail;
+  for (j = 0; j < nin; j++) G->gcell[j] = G->inadj[j] >= 0 ? adjslot[G->nadj + 1 + G->inadj[j]] : -1;
   G->v = (double *)malloc((G->nslots + 1) * sizeof(double));
   G->adj = (double *)calloc(G->nslots + 1, sizeof(double));  /* cells no edge writes stay 0 */
   if (G->v == NULL || G->adj == NULL) goto fail;
@@ -472,7 +518,7 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
   if (grad == NULL) return 0;
   cr_gplan_run(&G->pp, v, v);
   if (G->rootadj >= 0) cr_gplan_run(&G->ps, adj, v);
-  for (j = 0; j < G->nin; j++) grad[j] = G->inslot[j] >= 0 ? adj[G->inslot[j]] : 0.0;
+  for (j = 0; j < G->nin; j++) grad[j] = G->gcell[j] >= 0 ? adj[G->gcell[j]] : 0.0;
   return 0;
 }
 
