@@ -107,6 +107,56 @@ static int disjoint (int d0, int len, int x0, int sx) {
   return hi < d0 || lo > (long)d0 + len - 1;
 }
 
+static int unary (int kind) {
+  return kind == CR_GK_SQR || kind == CR_GK_POWI || (kind < CR_NOPS && cr_ops[kind].arity == 1);
+}
+
+/* op i of an indexed forward step takes the one before it as x: a chain of one sum or product */
+static int chained (const cr_gop *o, int i, int kind) {
+  return o[i].a == o[i - 1].d && (unary(kind) || o[i].b != o[i - 1].d);
+}
+
+/*
+** Indexed forward steps split where chains start and end: a chain keeps its running value in
+** a register instead of storing it and loading it back for the next op (a sum of many terms is
+** one such chain, and its store-to-load latency was most of the pass).
+*/
+static int splitchains (cr_gplan *P) {
+  size_t cap = P->nstep * 2 + 4, k, nn = 0;
+  cr_gstep *ns = (cr_gstep *)malloc(cap * sizeof *ns);
+  if (ns == NULL) return -1;
+  for (k = 0; k < P->nstep; k++) {
+    cr_gstep s = P->step[k];
+    const cr_gop *o = P->op + s.off;
+    int i = 0, len = s.len;
+    if (s.off < 0 || s.kind >= CR_GK_ADD1) { ns[nn++] = s; continue; }
+    while (i < len) {
+      int j = i + 1;
+      while (j < len && chained(o, j, s.kind)) j++;
+      if (j - i < MINSEG) {  /* no chain here: up to where the next one starts */
+        while (j < len && !(j + 1 < len && chained(o, j + 1, s.kind))) j++;
+        s.chain = 0;
+      }
+      else s.chain = 1;
+      if (nn == cap) {
+        cr_gstep *t = (cr_gstep *)realloc(ns, 2 * cap * sizeof *ns);
+        if (t == NULL) { free(ns); return -1; }
+        ns = t;
+        cap *= 2;
+      }
+      ns[nn] = s;
+      ns[nn].off = s.off + i;
+      ns[nn].len = j - i;
+      nn++;
+      i = j;
+    }
+  }
+  free(P->step);
+  P->step = ns;
+  P->nstep = nn;
+  return 0;
+}
+
 int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, int alias) {
   size_t i = 0, cap = 0;
   memset(P, 0, sizeof *P);
@@ -165,7 +215,7 @@ int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, i
     if (addstep(P, &cap, &s) != 0) return -1;
     i = j;
   }
-  return 0;
+  return alias ? splitchains(P) : 0;
 }
 
 void cr_gplan_free (cr_gplan *P) {
@@ -183,7 +233,18 @@ void cr_gplan_free (cr_gplan *P) {
 */
 #define KERNEL(F) do { \
     int i_, len_ = st->len; \
-    if (st->off >= 0) { \
+    if (st->chain) { \
+      const cr_gop *o_ = P->op + st->off; \
+      double x = D[o_->a], T = 0.0; \
+      (void)T; \
+      for (i_ = 0; i_ < len_; i_++, o_++) { \
+        double y = S[o_->b]; \
+        (void)y; \
+        x = (F); \
+        D[o_->d] = x; \
+      } \
+    } \
+    else if (st->off >= 0) { \
       const cr_gop *o_ = P->op + st->off; \
       for (i_ = 0; i_ < len_; i_++, o_++) { \
         double x = D[o_->a], y = S[o_->b], T = D[o_->d]; \

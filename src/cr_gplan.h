@@ -27,6 +27,7 @@ enum {
 typedef struct cr_gstep {
   int kind, len, off;      /* off: the first op of an indexed step, or -1 when strided */
   int free;                /* strided, stride 1 and no read in the written range: vectorisable */
+  int chain;               /* indexed, each op's x the op before: the running value stays put */
   int d0, sd, a0, sa, b0, sb, n;
 } cr_gstep;
 

@@ -9,6 +9,7 @@
 #include "cr_grad.h"
 #include "ldual.h"
 #include "lexpr.h"
+#include "lcompile.h"
 #include "lgrad.h"
 
 #define CR_GRADIENT_TNAME "chainrule.Gradient"
@@ -142,6 +143,16 @@ static int argfail (lua_State *L, int arg, const char *fname, const char *msg) {
 /* the array at idx of exactly n numbers into x[]; errors as cr.gradient words them */
 static void readarray (lua_State *L, int idx, int top, int n, double *x, const char *fname) {
   int i, len;
+  size_t alen;
+  const double *a = idx <= top ? lcompile_array(L, idx, &alen) : NULL;
+  if (a != NULL) {  /* a chainrule.Array: its doubles as they are */
+    if (alen != (size_t)n) {
+      lua_pushfstring(L, "array of %d numbers expected, got %d", n, (int)alen);
+      argfail(L, idx, fname, lua_tostring(L, -1));
+    }
+    memcpy(x, a, (size_t)n * sizeof(double));
+    return;
+  }
   if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
     lua_pushfstring(L, "array of %d numbers expected, got %s", n,
                     idx > top ? "no value" : ldual_typename(L, idx));
@@ -241,15 +252,31 @@ static int grad_gradient (lua_State *L) {
   Gradient *g = checkgrad(L);
   double *grad = g->grad, val;
   int i, res, top = lua_gettop(L), outarg = g->ndata >= 0 ? 4 : 3;
-  if (top >= outarg && !lua_isnil(L, outarg) && lua_type(L, outarg) != LUA_TTABLE) {
-    lua_pushfstring(L, "table expected for the result, got %s", ldual_typename(L, outarg));
+  size_t alen;
+  double *out = top >= outarg ? lcompile_array(L, outarg, &alen) : NULL;
+  if (out != NULL && alen != (size_t)g->n) {
+    lua_pushfstring(L, "array of %d numbers expected for the result, got %d", g->n, (int)alen);
+    argfail(L, outarg, "gradient", lua_tostring(L, -1));
+  }
+  if (out == NULL && top >= outarg && !lua_isnil(L, outarg) && lua_type(L, outarg) != LUA_TTABLE) {
+    lua_pushfstring(L, "table or array expected for the result, got %s", ldual_typename(L, outarg));
     argfail(L, outarg, "gradient", lua_tostring(L, -1));
   }
   val = evaluate(L, g, top, outarg, grad, "gradient");
-  if (top >= outarg && lua_istable(L, outarg)) res = outarg;
+  if (out == NULL && (top < outarg || lua_isnil(L, outarg)) && lcompile_array(L, 2, &alen)) {
+    out = lcompile_newarray(L, (size_t)g->n);  /* an Array in gives an Array out */
+    res = lua_gettop(L);
+  }
+  else if (out != NULL || lua_istable(L, outarg)) res = outarg;
   else {
     lua_createtable(L, g->n, 0);
     res = lua_gettop(L);
+  }
+  if (out != NULL) {
+    memcpy(out, grad, (size_t)g->n * sizeof(double));
+    lua_pushvalue(L, res);
+    lua_pushnumber(L, val);
+    return 2;
   }
   for (i = 0; i < g->n; i++) {
     lua_pushnumber(L, grad[i]);

@@ -129,7 +129,7 @@ describe("cr.compile(f, {n = k})", function ()
       G.gradient, G, {1, "2", 3})
     checkerr("bad argument #2 to 'value' (array of numbers expected, got boolean at index 3)",
       G.value, G, {1, 2, true})
-    checkerr("bad argument #3 to 'gradient' (table expected for the result, got number)",
+    checkerr("bad argument #3 to 'gradient' (table or array expected for the result, got number)",
       G.gradient, G, {1, 2, 3}, 4)
     checkerr("bad argument #4 to 'gradient' (no more than 3 arguments expected)", G.gradient, G, {1, 2, 3}, {}, 4)
     checkerr("bad argument #3 to 'value' (no more than 2 arguments expected)", G.value, G, {1, 2, 3}, {})
@@ -146,6 +146,27 @@ describe("cr.compile(f, {n = k})", function ()
     assert.equal(7, out[6])  -- entries past n are left alone
     local o2 = G:gradient(point, nil)
     assert.same(g, o2)
+  end)
+
+  it("takes chainrule.Arrays for the input and the result", function ()
+    local G = cr.compile(battery.rosenbrock, {n = 5})
+    local g, v = G:gradient(point)
+    local ga, va = G:gradient(cr.array(point))
+    assert.equal("chainrule.Array of 5", tostring(ga))
+    assert.equal(v, va)
+    assert.same(g, ga:totable())
+    local out = cr.array(5)
+    local o, vo = G:gradient(point, out)
+    assert.equal(out, o)
+    assert.equal(v, vo)
+    assert.same(g, out:totable())
+    local t = {}
+    assert.equal(t, (G:gradient(cr.array(point), t)))
+    assert.same(g, t)
+    assert.equal(v, G:value(cr.array(point)))
+    checkerr("bad argument #2 to 'gradient' (array of 5 numbers expected, got 4)", G.gradient, G, cr.array(4))
+    checkerr("bad argument #3 to 'gradient' (array of 5 numbers expected for the result, got 6)",
+      G.gradient, G, point, cr.array(6))
   end)
 
   it("traces once with the one-variable compile's branch detection and messages", function ()
@@ -230,7 +251,7 @@ describe("cr.compile(f, {n = k, data = m})", function ()
     checkerr("bad argument #3 to 'gradient' (row 1: number expected at index 2, got table)",
       G.gradient, G, w, {{1, {}, 3}})
     checkerr("bad argument #2 to 'gradient' (array of 3 numbers expected, got 2)", G.gradient, G, {1, 2}, rows)
-    checkerr("bad argument #4 to 'gradient' (table expected for the result, got number)", G.gradient, G, w, rows, 1)
+    checkerr("bad argument #4 to 'gradient' (table or array expected for the result, got number)", G.gradient, G, w, rows, 1)
     checkerr("bad argument #5 to 'gradient' (no more than 4 arguments expected)", G.gradient, G, w, rows, {}, 1)
     local out = {}
     local o, v = G:gradient(w, rows, out)
