@@ -299,10 +299,10 @@ void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
          tape's memset zero plus c does */
       case CR_GK_ADD1: KERNEL(T + x); break;
       case CR_GK_SUB1: KERNEL(T - x); break;
-      case CR_GK_ADDP: KERNEL((x != 0 && y != 0) ? T + y * x : T); break;
+      case CR_GK_ADDP: KERNEL(T + (((x != 0) & (y != 0)) ? y * x : 0.0)); break;
       case CR_GK_SET1: KERNEL(0.0 + x); break;
       case CR_GK_SETM1: KERNEL(0.0 - x); break;
-      case CR_GK_SETP: KERNEL((x != 0 && y != 0) ? 0.0 + y * x : 0.0); break;
+      case CR_GK_SETP: KERNEL(((x != 0) & (y != 0)) ? 0.0 + y * x : 0.0); break;
       default: {
         double (*f) (double, double) = cr_ops[st->kind].f;
         if (cr_ops[st->kind].arity == 1) KERNEL(f(x, 0.0));

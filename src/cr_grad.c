@@ -39,8 +39,11 @@ struct cr_grad {
   double *v, *adj;         /* one-point workspace: constants already in place; adj by slot */
   cr_gplan pv, pp, ps;     /* one-point plans: values, partials, the sweep */
   double *bwork;           /* block workspace, made on the first batch */
-  double **V, **A;
+  double **V, **A;         /* per slot: its row of values, its row of adjoints (or NULL) */
   size_t B;
+  cr_gop *bop;             /* the sweep's ops for blocks of rows, in the one-point plan's order */
+  int *bkind;
+  size_t nbop;
 };
 
 /* ---- building ---- */
@@ -181,6 +184,8 @@ void cr_grad_free (cr_grad *G) {
   free(G->bwork);
   free(G->V);
   free(G->A);
+  free(G->bop);
+  free(G->bkind);
   cr_gplan_free(&G->pv);
   cr_gplan_free(&G->pp);
   cr_gplan_free(&G->ps);
@@ -555,39 +560,110 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
   }
 }
 
-static void sweepblock (double *restrict t, const double *restrict g,
-                        const double *restrict pv, size_t m) {
+/* the sweep's kinds over a block of rows: the one-point plan's ops, row by row */
+static void sweeprows (int kind, double *restrict t, const double *restrict g,
+                       const double *restrict pv, size_t m) {
   size_t p;
-  /* adding 0 instead of skipping is the same: an adjoint is never -0 (memset gives +0, and
-     a sum of nonzero terms rounds to +0), so t + 0 is t, and the loops stay branch-free */
-  for (p = 0; p < m; p++) {
-    double c = pv[p] * g[p];
-    t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
+  switch (kind) {
+    case CR_GK_SET1: for (p = 0; p < m; p++) t[p] = 0.0 + g[p]; break;
+    case CR_GK_SETM1: for (p = 0; p < m; p++) t[p] = 0.0 - g[p]; break;
+    case CR_GK_ADD1: for (p = 0; p < m; p++) t[p] += g[p]; break;
+    case CR_GK_SUB1: for (p = 0; p < m; p++) t[p] -= g[p]; break;
+    /* & rather than &&, and the product made either way: the loops become vector blends */
+    case CR_GK_SETP:
+      for (p = 0; p < m; p++) {
+        double c = pv[p] * g[p];
+        t[p] = ((g[p] != 0) & (pv[p] != 0)) ? 0.0 + c : 0.0;
+      }
+      break;
+    default:  /* CR_GK_ADDP */
+      for (p = 0; p < m; p++) {
+        double c = pv[p] * g[p];
+        t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
+      }
   }
 }
 
+/* the sweep plan's ops one by one, and a row for each adjoint cell they touch */
+static int batchsweep (cr_grad *G, unsigned char *used) {
+  const cr_gplan *P = &G->ps;
+  size_t k, n = 0;
+  int i;
+  for (k = 0; k < P->nstep; k++) n += (size_t)P->step[k].len;
+  G->bop = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
+  G->bkind = (int *)malloc((n + 1) * sizeof(int));
+  if (G->bop == NULL || G->bkind == NULL) return CR_GRAD_ENOMEM;
+  for (n = 0, k = 0; k < P->nstep; k++) {
+    const cr_gstep *st = &P->step[k];
+    for (i = 0; i < st->len; i++, n++) {
+      if (st->off >= 0) G->bop[n] = P->op[st->off + i];
+      else {
+        G->bop[n].d = st->d0 + i * st->sd;
+        G->bop[n].a = st->a0 + i * st->sa;
+        G->bop[n].b = st->b0 + i * st->sb;
+        G->bop[n].n = 0;
+      }
+      G->bkind[n] = st->kind;
+      used[G->bop[n].d] = used[G->bop[n].a] = 1;
+    }
+  }
+  G->nbop = n;
+  return 0;
+}
+
 static int blockspace (cr_grad *G) {
-  size_t B, s;
+  size_t B, s, nrow = 0, r;
+  unsigned char *used;
+  int j;
   if (G->bwork != NULL) return 0;
-  B = SCRATCH / (G->nslots + G->nadj + 1);
+  used = (unsigned char *)calloc(G->nslots + 1, 1);
+  if (used == NULL || batchsweep(G, used) != 0) { free(used); return CR_GRAD_ENOMEM; }
+  used[G->root] = 1;
+  for (j = 0; j < G->nin; j++) if (G->gcell[j] >= 0) used[G->gcell[j]] = 1;
+  for (s = 0; s < G->nslots; s++) nrow += used[s];
+  B = SCRATCH / (G->nslots + nrow + 1);
   if (B > BLOCK_MAX) B = BLOCK_MAX;
   if (B < 1) B = 1;
-  G->bwork = (double *)malloc((G->nslots + G->nadj) * B * sizeof(double) + 1);
+  G->bwork = (double *)calloc((G->nslots + nrow) * B + 1, sizeof(double));
   G->V = (double **)malloc((G->nslots + 1) * sizeof(double *));
-  G->A = (double **)malloc((G->nadj + 1) * sizeof(double *));
+  G->A = (double **)calloc(G->nslots + 1, sizeof(double *));
   if (!G->bwork || !G->V || !G->A) {
-    free(G->bwork); free(G->V); free(G->A);
+    free(G->bwork); free(G->V); free(G->A); free(used);
     G->bwork = NULL; G->V = G->A = NULL;
     return CR_GRAD_ENOMEM;
   }
   G->B = B;
-  for (s = 0; s < G->nslots; s++) {
+  for (s = 0, r = 0; s < G->nslots; s++) {
     size_t p;
     G->V[s] = G->bwork + s * B;
     if (G->isk[s]) for (p = 0; p < B; p++) G->V[s][p] = G->kval[s];
+    if (used[s]) G->A[s] = G->bwork + (G->nslots + r++) * B;  /* rows no op writes stay 0 */
   }
-  for (s = 0; s < G->nadj; s++) G->A[s] = G->bwork + (G->nslots + s) * B;
+  if (G->rootadj >= 0) for (s = 0; s < B; s++) G->A[G->root][s] = 1.0;
+  free(used);
   return 0;
+}
+
+/*
+** grad[j] += the block's adjoints of input j, in row order; eight inputs at a time, so eight sums
+** are under way together instead of one chain of dependent adds.
+*/
+static void sumrows (const cr_grad *G, double *grad, size_t m) {
+  const double *t[8];
+  double s[8];
+  int idx[8], j = 0, q, k;
+  size_t p;
+  while (j < G->nin) {
+    for (k = 0; k < 8 && j < G->nin; j++)
+      if (G->gcell[j] >= 0) { idx[k] = j; t[k] = G->A[G->gcell[j]]; s[k] = grad[j]; k++; }
+    if (k == 8)
+      for (p = 0; p < m; p++)
+        for (q = 0; q < 8; q++) s[q] += t[q][p];
+    else
+      for (q = 0; q < k; q++)
+        for (p = 0; p < m; p++) s[q] += t[q][p];
+    for (q = 0; q < k; q++) grad[idx[q]] = s[q];
+  }
 }
 
 int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows,
@@ -613,20 +689,11 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
     r = V[G->root];
     for (p = 0; p < m; p++) sum += r[p];
     if (grad == NULL || G->rootadj < 0) continue;
-    memset(G->bwork + G->nslots * B, 0, G->nadj * B * sizeof(double));
-    for (p = 0; p < m; p++) A[G->rootadj][p] = 1.0;
-    for (i = 0; i < G->nedge; i++) {
-      const GEdge *e = &G->edge[i];
-      sweepblock(A[e->src], A[e->dst], V[e->p], m);
+    for (i = 0; i < G->nbop; i++) {
+      const cr_gop *o = &G->bop[i];
+      sweeprows(G->bkind[i], A[o->d], A[o->a], V[o->b], m);
     }
-    for (j = 0; j < G->nin; j++) {
-      if (G->inadj[j] >= 0) {
-        const double *t = A[G->inadj[j]];
-        double s = grad[j];
-        for (p = 0; p < m; p++) s += t[p];
-        grad[j] = s;
-      }
-    }
+    sumrows(G, grad, m);
   }
   *val = sum;
   return 0;
