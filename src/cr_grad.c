@@ -656,9 +656,14 @@ static void sumrows (const cr_grad *G, double *grad, size_t m) {
   while (j < G->nin) {
     for (k = 0; k < 8 && j < G->nin; j++)
       if (G->gcell[j] >= 0) { idx[k] = j; t[k] = G->A[G->gcell[j]]; s[k] = grad[j]; k++; }
-    if (k == 8)
-      for (p = 0; p < m; p++)
-        for (q = 0; q < 8; q++) s[q] += t[q][p];
+    if (k == 8) {  /* named accumulators: an array of them would go through memory */
+      double s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7];
+      for (p = 0; p < m; p++) {
+        s0 += t[0][p]; s1 += t[1][p]; s2 += t[2][p]; s3 += t[3][p];
+        s4 += t[4][p]; s5 += t[5][p]; s6 += t[6][p]; s7 += t[7][p];
+      }
+      s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3; s[4] = s4; s[5] = s5; s[6] = s6; s[7] = s7;
+    }
     else
       for (q = 0; q < k; q++)
         for (p = 0; p < m; p++) s[q] += t[q][p];
