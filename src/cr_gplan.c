@@ -283,7 +283,7 @@ void cr_gplan_free (cr_gplan *P) {
     } \
   } while (0)
 
-void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
+CR_GPLAN_CLONES void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
   const cr_gstep *st = P->step, *end = P->step + P->nstep;
   for (; st < end; st++) {
     switch (st->kind) {

@@ -10,6 +10,13 @@
 ** value array; in the reverse sweep D holds the adjoints (d the target, a the adjoint that
 ** flows back) and S the values (b the partial).  Kinds below CR_NOPS are the op table's.
 */
+/* the loops built twice, for AVX2 and for the baseline, picked at load time where the toolchain can */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+#define CR_GPLAN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CR_GPLAN_CLONES
+#endif
+
 typedef struct cr_gop { int d, a, b, n; } cr_gop;
 
 enum {

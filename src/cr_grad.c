@@ -534,7 +534,7 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
 
 #define LOOP(expr) for (p = 0; p < m; p++) r[p] = (expr)
 
-static void runblock (const GInst *in, double *restrict r, const double *restrict a,
+CR_GPLAN_CLONES static void runblock (const GInst *in, double *restrict r, const double *restrict a,
                       const double *restrict b, size_t m) {
   size_t p;
   switch (in->code) {
@@ -561,7 +561,7 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
 }
 
 /* the sweep's kinds over a block of rows: the one-point plan's ops, row by row */
-static void sweeprows (int kind, double *restrict t, const double *restrict g,
+CR_GPLAN_CLONES static void sweeprows (int kind, double *restrict t, const double *restrict g,
                        const double *restrict pv, size_t m) {
   size_t p;
   switch (kind) {
