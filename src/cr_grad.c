@@ -39,6 +39,7 @@ struct cr_grad {
   double *v, *adj;         /* one-point workspace: constants already in place; adj by slot */
   cr_gplan pv, pp, ps;     /* one-point plans: values, partials, the sweep */
   double *bwork;           /* block workspace, made on the first batch */
+  double *hw;              /* tangents of the slots and the adjoints, made on the first hvp */
   double **V, **A;         /* per slot: its row of values, its row of adjoints (or NULL) */
   size_t B;
   cr_gop *bop;             /* the sweep's ops for blocks of rows, in the one-point plan's order */
@@ -182,6 +183,7 @@ void cr_grad_free (cr_grad *G) {
   free(G->v);
   free(G->adj);
   free(G->bwork);
+  free(G->hw);
   free(G->V);
   free(G->A);
   free(G->bop);
@@ -628,7 +630,8 @@ static int blockspace (cr_grad *G) {
   G->V = (double **)malloc((G->nslots + 1) * sizeof(double *));
   G->A = (double **)calloc(G->nslots + 1, sizeof(double *));
   if (!G->bwork || !G->V || !G->A) {
-    free(G->bwork); free(G->V); free(G->A); free(used);
+    free(G->bwork);
+  free(G->hw); free(G->V); free(G->A); free(used);
     G->bwork = NULL; G->V = G->A = NULL;
     return CR_GRAD_ENOMEM;
   }
@@ -701,5 +704,66 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
     sumrows(G, grad, m);
   }
   *val = sum;
+  return 0;
+}
+
+/* ---- H v: forward over reverse on the program, a tangent beside every value and adjoint ---- */
+
+/* the tangent of one instruction from the op table's partials (0 * anything adds nothing) */
+static double tangent (const GInst *in, const double *v, const double *tv) {
+  int op = in->code == CR_POWI ? CR_OP_pow : in->code, two = cr_ops[op].arity == 2;
+  double a = v[in->a], b = two ? v[in->b] : 0.0, y = v[in->dst], t = 0.0;
+  if (tv[in->a] != 0) t += cr_op_partial((cr_opid)op, 0, a, b, y) * tv[in->a];
+  if (two && tv[in->b] != 0) t += cr_op_partial((cr_opid)op, 1, a, b, y) * tv[in->b];
+  return t;
+}
+
+/* one point: adds H v, the gradient and the value to hv, grad, *val */
+static void hvp1 (cr_grad *G, const double *dir, double *hv, double *grad, double *val) {
+  double *v = G->v, *tv = G->hw, *adj = tv + G->nslots, *tadj = adj + G->nadj;
+  size_t i;
+  int j;
+  cr_gplan_run(&G->pv, v, v);
+  cr_gplan_run(&G->pp, v, v);
+  *val += v[G->root];
+  memset(tv, 0, (G->nslots + 2 * G->nadj) * sizeof(double));
+  for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) tv[G->inslot[j]] = dir[j];
+  for (i = 0; i < G->ninst; i++) tv[G->inst[i].dst] = tangent(&G->inst[i], v, tv);
+  if (G->rootadj < 0) return;
+  adj[G->rootadj] = 1.0;
+  for (i = 0; i < G->nedge; i++) {  /* the tape's sweep on duals: adjoint and its tangent */
+    const GEdge *e = &G->edge[i];
+    double g = adj[e->dst], tg = tadj[e->dst], p = v[e->p], tp = tv[e->p], t = 0.0;
+    if (g == 0 && tg == 0) continue;
+    if (g != 0 && p != 0) adj[e->src] += p * g;
+    if (g != 0 && tp != 0) t += tp * g;
+    if (tg != 0 && p != 0) t += p * tg;
+    tadj[e->src] += t;
+  }
+  for (j = 0; j < G->nin; j++) {
+    if (G->inadj[j] < 0) continue;
+    hv[j] += tadj[G->inadj[j]];
+    grad[j] += adj[G->inadj[j]];
+  }
+}
+
+int cr_grad_hvp (cr_grad *G, const double *x, const double *dir, const double *cols,
+                 size_t nrows, double *hv, double *grad, double *val) {
+  size_t r;
+  int j;
+  if (G->hw == NULL) {
+    G->hw = (double *)malloc((G->nslots + 2 * G->nadj + 1) * sizeof(double));
+    if (G->hw == NULL) return CR_GRAD_ENOMEM;
+  }
+  *val = 0.0;
+  for (j = 0; j < G->nin; j++) {
+    hv[j] = grad[j] = 0.0;
+    if (G->inslot[j] >= 0) G->v[G->inslot[j]] = x[j];
+  }
+  if (cols == NULL) { hvp1(G, dir, hv, grad, val); return 0; }
+  for (r = 0; r < nrows; r++) {  /* rows one by one, summed in order */
+    for (j = 0; j < G->ndat; j++) if (G->dslot[j] >= 0) G->v[G->dslot[j]] = cols[(size_t)j * nrows + r];
+    hvp1(G, dir, hv, grad, val);
+  }
   return 0;
 }

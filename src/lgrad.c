@@ -302,6 +302,39 @@ static int grad_call (lua_State *L) {
   return 1;
 }
 
+static void pusharray (lua_State *L, const double *v, int n) {
+  int i;
+  lua_createtable(L, n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/* G:hvp(x, v) or G:hvp(w, rows, v): H v, the gradient and the value (summed over the rows) */
+static int grad_hvp (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  int top = lua_gettop(L), nargs = g->ndata >= 0 ? 4 : 3, e;
+  size_t nrows = 0;
+  const double *cols = NULL;
+  double *dir, *hv, val;
+  if (top > nargs) {
+    lua_pushfstring(L, "no more than %d arguments expected", nargs);
+    argfail(L, nargs + 1, "hvp", lua_tostring(L, -1));
+  }
+  dir = (double *)lua_newuserdatauv(L, 2 * ((size_t)g->n + 1) * sizeof(double), 0);
+  hv = dir + g->n + 1;
+  readarray(L, 2, top, g->n, g->x, "hvp");
+  if (g->ndata >= 0) cols = readrows(L, g, 3, top, &nrows, "hvp");
+  readarray(L, nargs, top, g->n, dir, "hvp");
+  e = cr_grad_hvp(g->G, g->x, dir, cols, nrows, hv, g->grad, &val);
+  if (e != 0) return luaL_error(L, "not enough memory");
+  pusharray(L, hv, g->n);
+  pusharray(L, g->grad, g->n);
+  lua_pushnumber(L, val);
+  return 3;
+}
+
 /* G:size(): instructions (values and partials), edges of the sweep, and the counted total */
 static int grad_size (lua_State *L) {
   Gradient *g = checkgrad(L);
@@ -349,6 +382,7 @@ static int l_isgradprog (lua_State *L) {
 static const luaL_Reg methods[] = {
   {"gradient", grad_gradient},
   {"value", grad_value},
+  {"hvp", grad_hvp},
   {"size", grad_size},
   {NULL, NULL}
 };

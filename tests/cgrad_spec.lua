@@ -169,6 +169,40 @@ describe("cr.compile(f, {n = k})", function ()
       G.gradient, G, point, cr.array(6))
   end)
 
+  it("gives H v by forward over reverse, as cr.hessian and differences of G:gradient say", function ()
+    local v = {0.3, -1.1, 0.5, 0.8, -0.2}
+    for name, f in pairs(battery) do
+      for _, exact in ipairs{false, true} do
+        local G = cr.compile(f, {n = #point, exact = exact})
+        local hv, g, y = G:hvp(point, v)
+        local H = cr.hessian(f, point)
+        local g0, y0 = G:gradient(point)
+        assert.equal(y0, y)
+        for i = 1, #point do
+          assert(close(g[i], g0[i], 1e-15, 1e-300), name .. " gradient")
+          local want = 0
+          for j = 1, #point do want = want + H[i][j] * v[j] end
+          -- one product and one sum of 5 terms, in another order than the Hessian's rows
+          assert(close(hv[i], want, 1e-12, 1e-12), ("%s: Hv[%d] %.17g, Hessian %.17g"):format(
+            name, i, hv[i], want))
+        end
+        -- central differences of the compiled gradient along v: O(h^2) truncation, h = 1e-5
+        local h, xp, xm = 1e-5, {}, {}
+        for i = 1, #point do xp[i], xm[i] = point[i] + h * v[i], point[i] - h * v[i] end
+        local gp, gm = G:gradient(xp), G:gradient(xm)
+        for i = 1, #point do
+          local fd = (gp[i] - gm[i]) / (2 * h)
+          assert(close(hv[i], fd, 1e-5, 1e-6), ("%s: Hv[%d] %.17g, differences %.17g"):format(
+            name, i, hv[i], fd))
+        end
+      end
+    end
+    local G = cr.compile(battery.chain, {n = 3})
+    checkerr("bad argument #3 to 'hvp' (array of 3 numbers expected, got 2)", G.hvp, G, {1, 2, 3}, {1, 2})
+    checkerr("bad argument #2 to 'hvp' (array of 3 numbers expected, got no value)", G.hvp, G)
+    checkerr("bad argument #4 to 'hvp' (no more than 3 arguments expected)", G.hvp, G, {1, 2, 3}, {1, 2, 3}, 1)
+  end)
+
   it("traces once with the one-variable compile's branch detection and messages", function ()
     checkerr("compile: the function branches on its input", cr.compile,
       function (x) if x[1] > 0 then return x[1] end return -x[1] end, {n = 1})
@@ -239,6 +273,23 @@ describe("cr.compile(f, {n = k, data = m})", function ()
     assert.equal(3, G.data)
     local ok = cr.check(G, w, {rows = rows})
     assert.is_true(ok)
+  end)
+
+  it("sums H v over the rows with hvp(w, rows, v)", function ()
+    local G = cr.compile(loss, {n = 3, data = 3})
+    local v = {0.5, -0.25, 1}
+    local hv, g, y = G:hvp(w, rows, v)
+    local ht, gt, yt = cr.hvp(function (p)
+      local s = 0
+      for r = 1, #rows do s = s + loss(p, rows[r]) end
+      return s
+    end, w, v)
+    assert(close(y, yt, 1e-13), "value")
+    for i = 1, 3 do
+      assert(close(g[i], gt[i], 1e-12), "gradient")
+      assert(close(hv[i], ht[i], 1e-12), ("Hv[%d] %.17g, cr.hvp %.17g"):format(i, hv[i], ht[i]))
+    end
+    checkerr("bad argument #4 to 'hvp' (array of 3 numbers expected, got no value)", G.hvp, G, w, rows)
   end)
 
   it("checks the rows once per call, with the row in the message", function ()
