@@ -113,7 +113,8 @@ static int unary (int kind) {
 
 /* op i of an indexed forward step takes the one before it as x: a chain of one sum or product */
 static int chained (const cr_gop *o, int i, int kind) {
-  return o[i].a == o[i - 1].d && (unary(kind) || o[i].b != o[i - 1].d);
+  return o[i].a == o[i - 1].d && (unary(kind) || o[i].b != o[i - 1].d)
+         && (kind != CR_GK_MULADD || o[i].n != o[i - 1].d);
 }
 
 /*
@@ -129,7 +130,7 @@ static int splitchains (cr_gplan *P) {
     cr_gstep s = P->step[k];
     const cr_gop *o = P->op + s.off;
     int i = 0, len = s.len;
-    if (s.off < 0 || s.kind >= CR_GK_ADD1) { ns[nn++] = s; continue; }
+    if (s.off < 0 || (s.kind >= CR_GK_ADD1 && s.kind <= CR_GK_SETP)) { ns[nn++] = s; continue; }
     while (i < len) {
       int j = i + 1;
       while (j < len && chained(o, j, s.kind)) j++;
@@ -157,39 +158,48 @@ static int splitchains (cr_gplan *P) {
   return 0;
 }
 
+/* ops j-1 and j step by the same strides (n counts as an operand only for MULADD) */
+static int same (const cr_gop *o, size_t j, int k, int sd, int sa, int sb, int sn) {
+  return o[j].d - o[j - 1].d == sd && o[j].a - o[j - 1].a == sa && o[j].b - o[j - 1].b == sb
+         && (k == CR_GK_MULADD ? o[j].n - o[j - 1].n == sn : o[j].n == o[j - 1].n);
+}
+
 int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, int alias) {
   size_t i = 0, cap = 0;
   memset(P, 0, sizeof *P);
   P->op = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
   if (P->op == NULL) return -1;
   while (i < n) {
-    int k = kind[i];
+    int k = kind[i], three = k == CR_GK_MULADD;
     size_t j = i + 1;
     cr_gstep s;
     memset(&s, 0, sizeof s);
     s.kind = k;
     s.n = ops[i].n;
-    if (i + 1 < n && kind[i + 1] == k && ops[i + 1].n == s.n) {
+    if (i + 1 < n && kind[i + 1] == k) {
       int sd = ops[i + 1].d - ops[i].d, sa = ops[i + 1].a - ops[i].a, sb = ops[i + 1].b - ops[i].b;
-      while (j < n && kind[j] == k && ops[j].n == s.n && ops[j].d - ops[j - 1].d == sd
-             && ops[j].a - ops[j - 1].a == sa && ops[j].b - ops[j - 1].b == sb)
-        j++;
+      int sn = ops[i + 1].n - ops[i].n;
+      while (j < n && kind[j] == k && same(ops, j, k, sd, sa, sb, sn)) j++;
       if (j - i >= MINSEG && sd != 0) {
         s.len = (int)(j - i);
         s.off = -1;
         s.d0 = ops[i].d; s.sd = sd;
         s.a0 = ops[i].a; s.sa = sa;
         s.b0 = ops[i].b; s.sb = sb;
+        s.sn = three ? sn : 0;
         if (sd == -1) {  /* the same stretch run upwards, when its ops are independent */
           int last = s.len - 1;
-          if (disjoint(s.d0 - last, s.len, s.a0, sa) && (!alias || disjoint(s.d0 - last, s.len, s.b0, sb))) {
+          if (disjoint(s.d0 - last, s.len, s.a0, sa) && (!alias || disjoint(s.d0 - last, s.len, s.b0, sb))
+              && (!three || disjoint(s.d0 - last, s.len, s.n, s.sn))) {
             s.d0 -= last; s.sd = 1;
             s.a0 += last * sa; s.sa = -sa;
             s.b0 += last * sb; s.sb = -sb;
+            if (three) { s.n += last * s.sn; s.sn = -s.sn; }
           }
         }
         s.free = s.sd == 1 && disjoint(s.d0, s.len, s.a0, s.sa)
-                 && (!alias || disjoint(s.d0, s.len, s.b0, s.sb));
+                 && (!alias || disjoint(s.d0, s.len, s.b0, s.sb))
+                 && (!three || disjoint(s.d0, s.len, s.n, s.sn));
         if (addstep(P, &cap, &s) != 0) return -1;
         i = j;
         continue;
@@ -199,14 +209,12 @@ int cr_gplan_build (cr_gplan *P, const int *kind, const cr_gop *ops, size_t n, i
     s.off = (int)P->nop;
     s.len = 0;
     j = i;
-    while (j < n && kind[j] == k && ops[j].n == s.n) {
+    while (j < n && kind[j] == k && (three || ops[j].n == s.n)) {
       if (j + MINSEG <= n && s.len > 0) {  /* does a strided stretch start at j? */
         int sd = ops[j + 1].d - ops[j].d, sa = ops[j + 1].a - ops[j].a, sb = ops[j + 1].b - ops[j].b;
+        int sn = ops[j + 1].n - ops[j].n;
         size_t t = j + 1;
-        while (t < n && t < j + MINSEG && kind[t] == k && ops[t].n == s.n
-               && ops[t].d - ops[t - 1].d == sd && ops[t].a - ops[t - 1].a == sa
-               && ops[t].b - ops[t - 1].b == sb)
-          t++;
+        while (t < n && t < j + MINSEG && kind[t] == k && same(ops, t, k, sd, sa, sb, sn)) t++;
         if (t == j + MINSEG && sd != 0) break;
       }
       P->op[P->nop++] = ops[j++];
@@ -283,6 +291,41 @@ void cr_gplan_free (cr_gplan *P) {
     } \
   } while (0)
 
+/* MULADD: x + y*z, z a third operand (S[n]); the forms of KERNEL */
+CR_GPLAN_CLONES static void muladd (const cr_gstep *st, const cr_gop *op, double *D, const double *S) {
+  int i, len = st->len;
+  if (st->chain) {
+    const cr_gop *o = op + st->off;
+    double x = D[o->a];
+    for (i = 0; i < len; i++, o++) {
+      x = x + S[o->b] * S[o->n];
+      D[o->d] = x;
+    }
+  }
+  else if (st->off >= 0) {
+    const cr_gop *o = op + st->off;
+    for (i = 0; i < len; i++, o++) D[o->d] = D[o->a] + S[o->b] * S[o->n];
+  }
+  else if (st->free) {
+    double *restrict r = D + st->d0;
+    const double *restrict xa = D + st->a0, *restrict yb = S + st->b0, *restrict zn = S + st->n;
+    if (st->sa == 1 && st->sb == 1 && st->sn == 1)
+      for (i = 0; i < len; i++) r[i] = xa[i] + yb[i] * zn[i];
+    else if (st->sa == 1 && st->sb == 0 && st->sn == 1) {
+      double y = *yb;
+      for (i = 0; i < len; i++) r[i] = xa[i] + y * zn[i];
+    }
+    else
+      for (i = 0; i < len; i++)
+        r[i] = xa[(long)i * st->sa] + yb[(long)i * st->sb] * zn[(long)i * st->sn];
+  }
+  else {
+    long d = st->d0, a = st->a0, b = st->b0, z = st->n;
+    for (i = 0; i < len; i++, d += st->sd, a += st->sa, b += st->sb, z += st->sn)
+      D[d] = D[a] + S[b] * S[z];
+  }
+}
+
 CR_GPLAN_CLONES void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
   const cr_gstep *st = P->step, *end = P->step + P->nstep;
   for (; st < end; st++) {
@@ -294,6 +337,7 @@ CR_GPLAN_CLONES void cr_gplan_run (const cr_gplan *P, double *D, const double *S
       case CR_OP_neg: KERNEL(-x); break;
       case CR_OP_mulz: KERNEL((x == 0 || y == 0) ? 0.0 : x * y); break;  /* as the table's mulz */
       case CR_GK_SQR: KERNEL(x * x); break;
+      case CR_GK_MULADD: muladd(st, P->op, D, S); break;
       case CR_GK_POWI: { int n = st->n; KERNEL(cr_gplan_powin(x, n)); break; }
       /* the sweep: an adjoint is never -0, so t + 0 is t and 0.0 + c turns a -0 into +0 as the
          tape's memset zero plus c does */

@@ -28,6 +28,7 @@ enum {
   CR_GK_SET1,             /* the first contribution to a target: stored, so no memset */
   CR_GK_SETM1,
   CR_GK_SETP,
+  CR_GK_MULADD,           /* x + y*z, z = S[n]: a product fused into the sum that reads it */
   CR_GK_N
 };
 
@@ -35,7 +36,7 @@ typedef struct cr_gstep {
   int kind, len, off;      /* off: the first op of an indexed step, or -1 when strided */
   int free;                /* strided, stride 1 and no read in the written range: vectorisable */
   int chain;               /* indexed, each op's x the op before: the running value stays put */
-  int d0, sd, a0, sa, b0, sb, n;
+  int d0, sd, a0, sa, b0, sb, n, sn;   /* n: POWI's power, or MULADD's z (stride sn) */
 } cr_gstep;
 
 typedef struct cr_gplan {

@@ -10,11 +10,13 @@
 #include "cr_gplan.h"
 
 #define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
+#define CR_MULADD (CR_NOPS + 1)   /* x + y * z: a product used once, by a sum, fused into it */
 #define POWI_MAX 16
 
 /* 16 bytes an instruction, 12 an edge: the one-point loops stream them, so size is speed */
 typedef struct GInst {
   int dst, a, b;       /* b is a for unary ops */
+  int c;               /* CR_MULADD's z: dst = a + b * c */
   short code, n;       /* n: the power of CR_POWI */
 } GInst;
 
@@ -36,6 +38,7 @@ struct cr_grad {
   int *dslot;              /* per data variable: value slot, or -1 */
   int nin, ndat;
   int root, rootadj;       /* value slot of the output; its adjoint or -1 (constant in w) */
+  int one;                 /* a slot holding 1, or -1 */
   double *v, *adj;         /* one-point workspace: constants already in place; adj by slot */
   cr_gplan pv, pp, ps;     /* one-point plans: values, partials, the sweep */
   double *bwork;           /* block workspace, made on the first batch */
@@ -105,6 +108,7 @@ static GInst *newinst (Builder *b, int code, int dst, int a, int bb) {
   in->dst = dst;
   in->a = a;
   in->b = cr_ops[code].arity == 1 ? a : bb;
+  in->c = in->a;
   in->n = 0;
   b->size++;
   if (b->fast && code == CR_OP_pow && G->isk[in->b]) {
@@ -218,6 +222,7 @@ static int inorder (const cr_expr *E, const int *ord, long cnt) {
 
 static int fwdkind (const GInst *in) {
   if (in->code == CR_POWI) return in->n == 2 ? CR_GK_SQR : CR_GK_POWI;
+  if (in->code == CR_MULADD) return CR_GK_MULADD;
   return in->code;
 }
 
@@ -242,7 +247,7 @@ static int orderpairs (size_t n, const int *kind, const int *from, const int *to
 static int schedinst (const cr_grad *G, size_t lo, size_t hi, int *order) {
   size_t n = hi - lo, i, m = 0;
   int *prod = (int *)malloc((G->nslots + 1) * sizeof(int)), *kind = (int *)malloc((n + 1) * sizeof(int));
-  int *from = (int *)calloc(2 * n + 1, sizeof(int)), *to = (int *)calloc(2 * n + 1, sizeof(int)), e = -1;
+  int *from = (int *)calloc(3 * n + 1, sizeof(int)), *to = (int *)calloc(3 * n + 1, sizeof(int)), e = -1;
   int *key = (int *)malloc((2 * n + 1) * sizeof(int));
   if (prod && kind && from && to && key) {
     for (i = 0; i < G->nslots; i++) prod[i] = -1;
@@ -251,8 +256,10 @@ static int schedinst (const cr_grad *G, size_t lo, size_t hi, int *order) {
     for (i = 0; i < n; i++) {
       const GInst *in = &G->inst[lo + i];
       int pa = prod[in->a], pb = in->b != in->a ? prod[in->b] : -1;
+      int pc = in->c != in->a && in->c != in->b ? prod[in->c] : -1;
       if (pa >= 0) { from[m] = pa; to[m++] = (int)i; }
       if (pb >= 0) { from[m] = pb; to[m++] = (int)i; }
+      if (pc >= 0) { from[m] = pc; to[m++] = (int)i; }
     }
     e = orderpairs(n, kind, from, to, m, key, order);
   }
@@ -283,6 +290,7 @@ static int renumber (cr_grad *G, const int *ov, const int *op, int *adjslot) {
     in.dst = nid[in.dst];
     in.a = nid[in.a];
     in.b = nid[in.b];
+    in.c = nid[in.c];
     ni[i] = in;
   }
   for (i = 0; i < G->nedge; i++) G->edge[i].p = nid[G->edge[i].p];
@@ -346,12 +354,88 @@ static int plansweep (cr_grad *G, const int *adjslot, int *cell) {
   return e;
 }
 
+/*
+** A product read once, by a sum, is fused into it: x + y*z rounds twice as the two ops did, and
+** the product's slot is neither written nor read (its partials are y and z, its adjoint the sum's).
+*/
+/* an add made x + y*1: its z is a slot holding 1 (found, or added) */
+static void ones (cr_grad *G, GInst *in) {
+  in->code = CR_MULADD;
+  in->c = G->one;
+}
+
+static int fuse (cr_grad *G) {
+  int *refs = (int *)calloc(G->nslots + 1, sizeof(int)), *prod = (int *)malloc((G->nslots + 1) * sizeof(int));
+  unsigned char *dead = (unsigned char *)calloc(G->ninst + 1, 1);
+  size_t i, k, nval = 0;
+  if (!refs || !prod || !dead) { free(refs); free(prod); free(dead); return -1; }
+  G->one = -1;
+  if (G->nslots > 0) {  /* a slot for the constant 1, at the end, for sums that join a chain */
+    double *nk = (double *)realloc(G->kval, (G->nslots + 1) * sizeof(double));
+    unsigned char *ni;
+    if (nk == NULL) { free(refs); free(prod); free(dead); return -1; }
+    G->kval = nk;
+    ni = (unsigned char *)realloc(G->isk, G->nslots + 1);
+    if (ni == NULL) { free(refs); free(prod); free(dead); return -1; }
+    G->isk = ni;
+    for (i = 0; i < G->nslots && G->one < 0; i++)
+      if (G->isk[i] && G->kval[i] == 1.0) G->one = (int)i;
+    if (G->one < 0) {
+      G->one = (int)G->nslots++;
+      G->kval[G->one] = 1.0;
+      G->isk[G->one] = 1;
+    }
+  }
+  for (i = 0; i < G->nslots; i++) prod[i] = -1;
+  for (i = 0; i < G->ninst; i++) {
+    const GInst *in = &G->inst[i];
+    refs[in->a]++;
+    if (in->b != in->a) refs[in->b]++;
+    if (i < G->nval) prod[in->dst] = (int)i;
+  }
+  for (i = 0; i < G->nedge; i++) refs[G->edge[i].p]++;
+  refs[G->root]++;
+  for (i = 0; i < G->nval; i++) {
+    GInst *in = &G->inst[i];
+    int side;
+    if (in->code != CR_OP_add) continue;
+    for (side = 1; side >= 0; side--) {
+      int m = side ? in->b : in->a, pm = prod[m];
+      if (pm < 0 || G->inst[pm].code != CR_OP_mul || refs[m] != 1 || in->a == in->b) continue;
+      in->a = side ? in->a : in->b;  /* x + m, or m + x as x + m: a sum's order does not matter */
+      in->b = G->inst[pm].a;
+      in->c = G->inst[pm].b;
+      in->code = CR_MULADD;
+      dead[pm] = 1;
+      break;
+    }
+  }
+  /* a sum next to a fused one in a chain joins it as x + y*1 (exactly x + y), so the chain is
+     of one kind and runs in one loop */
+  for (i = 0; i < G->nval; i++) {
+    GInst *in = &G->inst[i];
+    int pa = prod[in->a];
+    if (G->one < 0) break;
+    if (in->code == CR_MULADD && pa >= 0 && G->inst[pa].code == CR_OP_add) ones(G, &G->inst[pa]);
+    if (in->code == CR_OP_add && pa >= 0 && G->inst[pa].code == CR_MULADD) ones(G, in);
+  }
+  for (i = 0, k = 0; i < G->ninst; i++) {
+    if (dead[i]) continue;
+    if (i < G->nval) nval++;
+    G->inst[k++] = G->inst[i];
+  }
+  G->ninst = k;
+  G->nval = nval;
+  free(refs); free(prod); free(dead);
+  return 0;
+}
+
 static int plan (cr_grad *G, int *adjslot, int *cell) {
   int *ov = (int *)malloc((G->nval + 1) * sizeof(int));
   int *op = (int *)malloc((G->ninst - G->nval + 1) * sizeof(int)), *kind = NULL, e = -1;
   cr_gop *ops = NULL;
   size_t i;
-  if (!ov || !op) goto done;
+  if (!ov || !op || fuse(G) != 0) goto done;
   /* values first: the partials are then ordered by the values' new numbers, family by family */
   for (i = 0; i < G->ninst - G->nval; i++) op[i] = (int)i;
   if (schedinst(G, 0, G->nval, ov) != 0 || renumber(G, ov, op, adjslot) != 0) goto done;
@@ -366,7 +450,7 @@ static int plan (cr_grad *G, int *adjslot, int *cell) {
     ops[i].d = in->dst;
     ops[i].a = in->a;
     ops[i].b = in->b;
-    ops[i].n = kind[i] == CR_GK_POWI ? in->n : 0;
+    ops[i].n = kind[i] == CR_GK_POWI ? in->n : kind[i] == CR_GK_MULADD ? in->c : 0;
   }
   if (cr_gplan_build(&G->pv, kind, ops, G->nval, 1) != 0
       || cr_gplan_build(&G->pp, kind + G->nval, ops + G->nval, G->ninst - G->nval, 1) != 0
@@ -537,6 +621,7 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
 #define LOOP(expr) for (p = 0; p < m; p++) r[p] = (expr)
 
 CR_GPLAN_CLONES static void runblock (const GInst *in, double *restrict r, const double *restrict a,
+                                      const double *restrict c,
                       const double *restrict b, size_t m) {
   size_t p;
   switch (in->code) {
@@ -550,6 +635,7 @@ CR_GPLAN_CLONES static void runblock (const GInst *in, double *restrict r, const
     case CR_OP_exp: LOOP(exp(a[p])); break;
     case CR_OP_log: LOOP(log(a[p])); break;
     case CR_OP_sqrt: LOOP(sqrt(a[p])); break;
+    case CR_MULADD: LOOP(a[p] + b[p] * c[p]); break;
     case CR_POWI:
       if (in->n == 2) LOOP(a[p] * a[p]);
       else LOOP(cr_gplan_powin(a[p], in->n));
@@ -692,7 +778,7 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
       if (G->dslot[j] >= 0) V[G->dslot[j]] = (double *)(cols + (size_t)j * nrows + off);
     for (i = 0; i < n; i++) {
       const GInst *in = &G->inst[i];
-      runblock(in, V[in->dst], V[in->a], V[in->b], m);
+      runblock(in, V[in->dst], V[in->a], V[in->c], V[in->b], m);
     }
     r = V[G->root];
     for (p = 0; p < m; p++) sum += r[p];
@@ -711,11 +797,21 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
 
 /* the tangent of one instruction from the op table's partials (0 * anything adds nothing) */
 static double tangent (const GInst *in, const double *v, const double *tv) {
+  if (in->code == CR_MULADD) {  /* the product, then the sum, each by its own partials */
+    double y = v[in->b], z = v[in->c], m = y * z, tm = 0.0, t = 0.0;
+    if (tv[in->b] != 0) tm += cr_op_partial(CR_OP_mul, 0, y, z, m) * tv[in->b];
+    if (tv[in->c] != 0) tm += cr_op_partial(CR_OP_mul, 1, y, z, m) * tv[in->c];
+    if (tv[in->a] != 0) t += cr_op_partial(CR_OP_add, 0, v[in->a], m, v[in->dst]) * tv[in->a];
+    if (tm != 0) t += cr_op_partial(CR_OP_add, 1, v[in->a], m, v[in->dst]) * tm;
+    return t;
+  }
+  {
   int op = in->code == CR_POWI ? CR_OP_pow : in->code, two = cr_ops[op].arity == 2;
   double a = v[in->a], b = two ? v[in->b] : 0.0, y = v[in->dst], t = 0.0;
   if (tv[in->a] != 0) t += cr_op_partial((cr_opid)op, 0, a, b, y) * tv[in->a];
   if (two && tv[in->b] != 0) t += cr_op_partial((cr_opid)op, 1, a, b, y) * tv[in->b];
   return t;
+  }
 }
 
 /* one point: adds H v, the gradient and the value to hv, grad, *val */
