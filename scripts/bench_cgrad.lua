@@ -5,19 +5,26 @@ local HAND = os.getenv("CR_BENCH_HAND_MLP") or "build/bench/cgrad_hand"
 local RUNS = 7          -- timed runs per case; the median is reported
 local MIN_RUN = 0.05    -- seconds of CPU a run lasts at least
 
--- steady state: warm-up calls, then the median of RUNS runs, each f repeated until it has taken
--- MIN_RUN seconds of CPU time (os.clock: the machine is shared, and wall time counts the others)
-local function time (f)
-  for _ = 1, 3 do f() end
-  local t = {}
-  for r = 1, RUNS do
-    collectgarbage("collect")
-    local reps, t0, dt = 0, os.clock(), 0
-    repeat f(); reps = reps + 1; dt = os.clock() - t0 until dt >= MIN_RUN
-    t[r] = dt / reps
+-- steady state: every case is warmed up, then the cases take turns, RUNS rounds of one run each
+-- (f repeated until it has taken MIN_RUN seconds of CPU time, os.clock: the machine is shared),
+-- and each reports its median run; taking turns spreads a noisy moment over all the cases
+local cases = {}
+local function time (row, key, f) cases[#cases + 1] = {row = row, key = key, f = f, t = {}} end
+
+local function runall ()
+  for _, c in ipairs(cases) do for _ = 1, 3 do c.f() end end
+  for _ = 1, RUNS do
+    for _, c in ipairs(cases) do
+      collectgarbage("collect")
+      local f, reps, t0, dt = c.f, 0, os.clock(), 0
+      repeat f(); reps = reps + 1; dt = os.clock() - t0 until dt >= MIN_RUN
+      c.t[#c.t + 1] = dt / reps
+    end
   end
-  table.sort(t)
-  return t[(RUNS + 1) // 2]
+  for _, c in ipairs(cases) do
+    table.sort(c.t)
+    c.row[c.key] = c.t[(RUNS + 1) // 2]
+  end
 end
 
 local function rosen (x)
@@ -37,13 +44,14 @@ for _, n in ipairs{1000, 10000} do
   assert(math.abs(v - vt) <= 1e-13 * math.abs(vt) and math.abs(g[n] - gt[n]) <= 1e-13 * math.abs(gt[n]))
   -- the result written into a table (or Array) made once: the loop allocates nothing
   local out, xa, oa = {}, cr.array(x), cr.array(n)
-  rows[#rows + 1] = {label = ("Rosenbrock n = %d"):format(n),
-    plain = time(function () rosen(x) end),
-    tape = time(function () cr.gradient(rosen, x) end),
-    fresh = time(function () G:gradient(x) end),
-    comp = time(function () G:gradient(x, out) end),
-    arr = time(function () G:gradient(xa, oa) end),
-    val = time(function () G:value(x) end)}
+  local r = {label = ("Rosenbrock n = %d"):format(n)}
+  rows[#rows + 1] = r
+  time(r, "plain", function () rosen(x) end)
+  time(r, "tape", function () cr.gradient(rosen, x) end)
+  time(r, "fresh", function () G:gradient(x) end)
+  time(r, "comp", function () G:gradient(x, out) end)
+  time(r, "arr", function () G:gradient(xa, oa) end)
+  time(r, "val", function () G:value(x) end)
 end
 
 -- the MLP of scripts/mlp.lua: full-batch loss over 200 samples
@@ -57,15 +65,16 @@ local gt, vt = cr.gradient(lua_sum, W)
 assert(math.abs(vc - vt) <= 1e-12 * math.abs(vt))
 for i = 1, #W, 17 do assert(math.abs(gc[i] - gt[i]) <= 1e-10 * math.max(1, math.abs(gt[i]))) end
 local out, Wa, oa = {}, cr.array(W), cr.array(#W)
-local mr = {label = "MLP full-batch loss (200 rows, " .. #W .. " params)",
-  plain = time(function () lua_sum(W) end),
-  tape = time(function () cr.gradient(lua_sum, W) end),
-  fresh = time(function () GD:gradient(W, data) end),
-  comp = time(function () GD:gradient(W, data, out) end),
-  arr = time(function () GD:gradient(Wa, data, oa) end),
-  val = time(function () GD:value(W, data) end),
-  step = time(tape_step)}
+local mr = {label = "MLP full-batch loss (200 rows, " .. #W .. " params)"}
 rows[#rows + 1] = mr
+time(mr, "plain", function () lua_sum(W) end)
+time(mr, "tape", function () cr.gradient(lua_sum, W) end)
+time(mr, "fresh", function () GD:gradient(W, data) end)
+time(mr, "comp", function () GD:gradient(W, data, out) end)
+time(mr, "arr", function () GD:gradient(Wa, data, oa) end)
+time(mr, "val", function () GD:value(W, data) end)
+time(mr, "step", tape_step)
+runall()
 
 local hand
 do
@@ -76,8 +85,8 @@ do
 end
 
 local function ms (t) return ("%.3g ms"):format(t * 1e3) end
-print(("compiled gradients: median of %d runs of >= %.2f s CPU each, after warm-up, in one process"):format(
-  RUNS, MIN_RUN))
+print(("compiled gradients: median of %d rounds (cases in turn, each run >= %.2f s CPU), after warm-up,"
+       .. " in one process"):format(RUNS, MIN_RUN))
 print("| function | plain Lua f | cr.gradient | compiled, tables | compiled, new table | compiled, Arrays"
       .. " | compiled value | cr.gradient / compiled | compiled / plain f (tables) | (Arrays) |")
 print("|---|---|---|---|---|---|---|---|---|---|")
