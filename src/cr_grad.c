@@ -814,14 +814,14 @@ static double tangent (const GInst *in, const double *v, const double *tv) {
   }
 }
 
-/* one point: adds H v, the gradient and the value to hv, grad, *val */
-static void hvp1 (cr_grad *G, const double *dir, double *hv, double *grad, double *val) {
+/* one point: H v, the gradient and the value into hv, grad, *val, or added to them (rows) */
+static void hvp1 (cr_grad *G, const double *dir, double *hv, double *grad, double *val, int add) {
   double *v = G->v, *tv = G->hw, *adj = tv + G->nslots, *tadj = adj + G->nadj;
   size_t i;
   int j;
   cr_gplan_run(&G->pv, v, v);
   cr_gplan_run(&G->pp, v, v);
-  *val += v[G->root];
+  *val = add ? *val + v[G->root] : v[G->root];
   memset(tv, 0, (G->nslots + 2 * G->nadj) * sizeof(double));
   for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) tv[G->inslot[j]] = dir[j];
   for (i = 0; i < G->ninst; i++) tv[G->inst[i].dst] = tangent(&G->inst[i], v, tv);
@@ -838,8 +838,8 @@ static void hvp1 (cr_grad *G, const double *dir, double *hv, double *grad, doubl
   }
   for (j = 0; j < G->nin; j++) {
     if (G->inadj[j] < 0) continue;
-    hv[j] += tadj[G->inadj[j]];
-    grad[j] += adj[G->inadj[j]];
+    hv[j] = add ? hv[j] + tadj[G->inadj[j]] : tadj[G->inadj[j]];
+    grad[j] = add ? grad[j] + adj[G->inadj[j]] : adj[G->inadj[j]];
   }
 }
 
@@ -856,10 +856,10 @@ int cr_grad_hvp (cr_grad *G, const double *x, const double *dir, const double *c
     hv[j] = grad[j] = 0.0;
     if (G->inslot[j] >= 0) G->v[G->inslot[j]] = x[j];
   }
-  if (cols == NULL) { hvp1(G, dir, hv, grad, val); return 0; }
+  if (cols == NULL) { hvp1(G, dir, hv, grad, val, 0); return 0; }
   for (r = 0; r < nrows; r++) {  /* rows one by one, summed in order */
     for (j = 0; j < G->ndat; j++) if (G->dslot[j] >= 0) G->v[G->dslot[j]] = cols[(size_t)j * nrows + r];
-    hvp1(G, dir, hv, grad, val);
+    hvp1(G, dir, hv, grad, val, 1);
   }
   return 0;
 }
