@@ -326,7 +326,7 @@ CR_GPLAN_CLONES static void muladd (const cr_gstep *st, const cr_gop *op, double
   }
 }
 
-CR_GPLAN_CLONES void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
+CR_GPLAN_CLONES static void runplan (const cr_gplan *P, double *D, const double *S) {
   const cr_gstep *st = P->step, *end = P->step + P->nstep;
   for (; st < end; st++) {
     switch (st->kind) {
@@ -354,4 +354,9 @@ CR_GPLAN_CLONES void cr_gplan_run (const cr_gplan *P, double *D, const double *S
       }
     }
   }
+}
+
+/* the clones stay static: a caller in another file then needs no clone attribute to find them */
+void cr_gplan_run (const cr_gplan *P, double *D, const double *S) {
+  runplan(P, D, S);
 }
