@@ -1,5 +1,5 @@
 # mk/cgrad.mk: compiled gradients (trace once, forward and reverse sweep in C) and their binding
-CORE_SRC += src/cr_grad.c src/cr_gplan.c
+CORE_SRC += src/cr_grad.c src/cr_gsched.c src/cr_gplan.c
 BIND_SRC += src/lgrad.c
 
 # the batch loops run over blocks of unknown length: let gcc vectorize them at -O2 too
