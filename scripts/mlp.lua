@@ -133,10 +133,11 @@ local function train_compiled (opt, xs, ys, params, res, say)
   local G = cr.compile(M.loss, {n = #w, data = 3})
   local H = cr.compile(M.hit, {n = #w, data = 3})
   res.compile_time = os.clock() - t0
+  local gbuf = {}
   for epoch = 1, res.epochs do
     t0 = os.clock()
     local correct = H:value(w, rows)
-    local g, loss = G:gradient(w, rows)
+    local g, loss = G:gradient(w, rows, gbuf)  -- into the same table every epoch
     loss = loss / n
     for i = 1, #g do g[i] = g[i] / n end
     adam(w, g, mom, vel, epoch, lr)

@@ -27,6 +27,7 @@ void cr_expr_free (cr_expr *E) {
   if (E == NULL) return;
   for (i = 0; i < E->nnames; i++) free(E->names[i]);
   free(E->names);
+  free(E->nameix);
   free(E->n);
   free(E->stamp);
   free(E->pos);
@@ -138,11 +139,36 @@ int cr_expr_const (cr_expr *E, double k) {
   return intern(E, CR_E_CONST, 0, CR_NONE, CR_NONE, k);
 }
 
+static unsigned hashname (const char *s) {
+  unsigned h = 2166136261u;  /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* the name index at twice the names' capacity, so probes stay short */
+static int regrow (cr_expr *E, int cap) {
+  int *ix = (int *)calloc((size_t)cap, sizeof(int)), i;
+  if (ix == NULL) return 0;
+  for (i = 0; i < E->nnames; i++) {
+    unsigned h = hashname(E->names[i]) & (unsigned)(cap - 1);
+    while (ix[h] != 0) h = (h + 1) & (unsigned)(cap - 1);
+    ix[h] = i + 1;
+  }
+  free(E->nameix);
+  E->nameix = ix;
+  E->capnameix = cap;
+  return 1;
+}
+
 int cr_expr_var (cr_expr *E, const char *name) {
-  int id;
-  for (id = 0; id < E->nnames; id++)
-    if (strcmp(E->names[id], name) == 0) break;
-  if (id == E->nnames) {
+  int id = -1;
+  unsigned h = 0;
+  if (E->nameix != NULL) {  /* a hash over the names: the first lookup of 10^5 symbols was quadratic */
+    h = hashname(name) & (unsigned)(E->capnameix - 1);
+    for (; E->nameix[h] != 0; h = (h + 1) & (unsigned)(E->capnameix - 1))
+      if (strcmp(E->names[E->nameix[h] - 1], name) == 0) { id = E->nameix[h] - 1; break; }
+  }
+  if (id < 0) {
     char *s;
     if (E->nnames == E->capnames) {
       int nc = E->capnames ? E->capnames * 2 : 8;
@@ -151,10 +177,16 @@ int cr_expr_var (cr_expr *E, const char *name) {
       E->names = nn;
       E->capnames = nc;
     }
+    if (2 * (E->nnames + 1) > E->capnameix && !regrow(E, E->capnameix ? 2 * E->capnameix : 16))
+      return CR_NONE;
     s = (char *)malloc(strlen(name) + 1);
     if (s == NULL) return CR_NONE;
     strcpy(s, name);
+    id = E->nnames;
     E->names[E->nnames++] = s;
+    h = hashname(name) & (unsigned)(E->capnameix - 1);
+    while (E->nameix[h] != 0) h = (h + 1) & (unsigned)(E->capnameix - 1);
+    E->nameix[h] = id + 1;
   }
   return intern(E, CR_E_VAR, 0, id, CR_NONE, 0.0);
 }

@@ -23,6 +23,8 @@ struct cr_expr {
   size_t nbucket;      /* a power of 2 */
   char **names;
   int nnames, capnames;
+  int *nameix;         /* open addressing over names: an id + 1, 0 empty; capnameix a power of 2 */
+  int capnameix;
   unsigned epoch;
   int deriv;           /* building a derivative: a zero's sign may go, for shorter code */
   int append;          /* tracing a gradient: ops are not shared, ids follow their order */

@@ -3,39 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cr_grad.h"
+#include "cr_gradi.h"
 
-#define CR_POWI CR_NOPS   /* x^n by multiplications, n in the instruction */
 #define POWI_MAX 16
-
-/* 16 bytes an instruction, 12 an edge: the one-point loops stream them, so size is speed */
-typedef struct GInst {
-  int dst, a, b;       /* b is a for unary ops */
-  short code, n;       /* n: the power of CR_POWI */
-} GInst;
-
-/* adj[src] += partial * adj[dst], the partial in value slot p (constants have slots too) */
-typedef struct GEdge {
-  int dst, src, p;
-} GEdge;
-
-struct cr_grad {
-  GInst *inst;
-  size_t ninst, nval;      /* value instructions first, then the partials */
-  GEdge *edge;             /* in sweep order */
-  size_t nedge;
-  size_t nslots, nadj;     /* value slots; adjoints (one per active node) */
-  double *kval;            /* constant value of each slot (when isk) */
-  unsigned char *isk;
-  int *inslot, *inadj;     /* per input: value slot and adjoint, or -1 when unused */
-  int *dslot;              /* per data variable: value slot, or -1 */
-  int nin, ndat;
-  int root, rootadj;       /* value slot of the output; its adjoint or -1 (constant in w) */
-  double *v, *adj;         /* one-point workspace: constants already in place */
-  double *bwork;           /* block workspace, made on the first batch */
-  double **V, **A;
-  size_t B;
-};
 
 /* ---- building ---- */
 
@@ -95,6 +65,7 @@ static GInst *newinst (Builder *b, int code, int dst, int a, int bb) {
   in->dst = dst;
   in->a = a;
   in->b = cr_ops[code].arity == 1 ? a : bb;
+  in->c = in->a;
   in->n = 0;
   b->size++;
   if (b->fast && code == CR_OP_pow && G->isk[in->b]) {
@@ -168,12 +139,19 @@ void cr_grad_free (cr_grad *G) {
   free(G->isk);
   free(G->inslot);
   free(G->inadj);
+  free(G->gcell);
   free(G->dslot);
   free(G->v);
   free(G->adj);
   free(G->bwork);
+  free(G->hw);
   free(G->V);
   free(G->A);
+  free(G->bop);
+  free(G->bkind);
+  cr_gplan_free(&G->pv);
+  cr_gplan_free(&G->pp);
+  cr_gplan_free(&G->ps);
   free(G);
 }
 
@@ -196,11 +174,12 @@ static int inorder (const cr_expr *E, const int *ord, long cnt) {
   return 1;
 }
 
+
 int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat, int ndat,
                    int fast, size_t limit, cr_grad **out, int *bad, size_t *size) {
   Builder b;
   cr_grad *G = (cr_grad *)calloc(1, sizeof(cr_grad));
-  int *ord = NULL, *aidx = NULL, *pos = NULL, j, e = CR_GRAD_ENOMEM, maxid = 0;
+  int *ord = NULL, *aidx = NULL, *pos = NULL, *adjslot = NULL, j, e = CR_GRAD_ENOMEM, maxid = 0;
   long cnt, i;
   size_t k;
   *out = NULL;
@@ -286,14 +265,23 @@ int cr_grad_build (cr_expr *E, int root, const int *ins, int nin, const int *dat
   for (j = 0; j < nin; j++) G->inadj[j] = G->inslot[j] >= 0 ? aidx[G->inslot[j]] : -1;
   G->root = pos[root];
   G->rootadj = aidx[G->root];
+  adjslot = (int *)malloc(2 * (G->nadj + 1) * sizeof(int));
+  if (adjslot == NULL) goto fail;
+  for (i = 0; i < cnt; i++) if (aidx[i] >= 0) adjslot[aidx[i]] = (int)i;
+  if (cr_grad_plan(G, adjslot, adjslot + G->nadj + 1) != 0) goto fail;
+  G->gcell = (int *)malloc((size_t)(nin + 1) * sizeof(int));
+  if (G->gcell == NULL) goto fail;
+  for (j = 0; j < nin; j++) G->gcell[j] = G->inadj[j] >= 0 ? adjslot[G->nadj + 1 + G->inadj[j]] : -1;
   G->v = (double *)malloc((G->nslots + 1) * sizeof(double));
-  G->adj = (double *)malloc((G->nadj + 1) * sizeof(double));
+  G->adj = (double *)calloc(G->nslots + 1, sizeof(double));  /* cells no edge writes stay 0 */
   if (G->v == NULL || G->adj == NULL) goto fail;
   for (k = 0; k < G->nslots; k++) G->v[k] = G->isk[k] ? G->kval[k] : 0.0;
+  if (G->rootadj >= 0) G->adj[G->root] = 1.0;
   if (size) *size = b.size;
   free(ord);
   free(aidx);
   free(pos);
+  free(adjslot);
   *out = G;
   return CR_GRAD_OK;
 fail:
@@ -301,72 +289,23 @@ fail:
   free(ord);
   free(aidx);
   free(pos);
+  free(adjslot);
   cr_grad_free(G);
   return (b.nomem || e == CR_GRAD_ENOMEM) ? CR_GRAD_ENOMEM : e;
 }
 
 /* ---- one point ---- */
 
-/* x^n for 1 <= n <= POWI_MAX by binary powering, as the one-variable program does */
-static double powi (double x, int n) {
-  double r = 1.0;
-  int first = 1;
-  while (n > 0) {
-    if (n & 1) { r = first ? x : r * x; first = 0; }
-    n >>= 1;
-    if (n) x *= x;
-  }
-  return r;
-}
-
-static double powin (double a, int n) {
-  switch (n) {
-    case 1: return a;
-    case 2: return a * a;
-    case 3: return a * a * a;
-    case -1: return 1.0 / a;
-    case -2: return 1.0 / (a * a);
-    default: return n > 0 ? powi(a, n) : 1.0 / powi(a, -n);
-  }
-}
-
-static void run1 (const GInst *in, size_t n, double *v) {
-  size_t i;
-  for (i = 0; i < n; i++, in++) {
-    double a = v[in->a], b = v[in->b], r;
-    switch (in->code) {
-      case CR_OP_add: r = a + b; break;
-      case CR_OP_sub: r = a - b; break;
-      case CR_OP_mul: r = a * b; break;
-      case CR_OP_div: r = a / b; break;
-      case CR_OP_neg: r = -a; break;
-      case CR_POWI: r = powin(a, in->n); break;
-      case CR_OP_mulz: r = (a == 0 || b == 0) ? 0.0 : a * b; break;  /* as the table's mulz */
-      default: r = cr_ops[in->code].f(a, cr_ops[in->code].arity == 1 ? 0.0 : b);
-    }
-    v[in->dst] = r;
-  }
-}
-
 int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
   double *v = G->v, *adj = G->adj;
-  const GEdge *e = G->edge, *end = G->edge + G->nedge;
   int j;
   for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) v[G->inslot[j]] = x[j];
-  run1(G->inst, grad ? G->ninst : G->nval, v);
+  cr_gplan_run(&G->pv, v, v);
   *val = v[G->root];
   if (grad == NULL) return 0;
-  memset(adj, 0, G->nadj * sizeof(double));
-  if (G->rootadj >= 0) {
-    adj[G->rootadj] = 1.0;
-    for (; e < end; e++) {  /* the tape's loop: zero adjoints and zero partials add nothing */
-      double g = adj[e->dst], p;
-      if (g == 0) continue;
-      p = v[e->p];
-      if (p != 0) adj[e->src] += p * g;
-    }
-  }
-  for (j = 0; j < G->nin; j++) grad[j] = G->inadj[j] >= 0 ? adj[G->inadj[j]] : 0.0;
+  cr_gplan_run(&G->pp, v, v);
+  if (G->rootadj >= 0) cr_gplan_run(&G->ps, adj, v);
+  for (j = 0; j < G->nin; j++) grad[j] = G->gcell[j] >= 0 ? adj[G->gcell[j]] : 0.0;
   return 0;
 }
 
@@ -377,7 +316,8 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val) {
 
 #define LOOP(expr) for (p = 0; p < m; p++) r[p] = (expr)
 
-static void runblock (const GInst *in, double *restrict r, const double *restrict a,
+CR_GPLAN_CLONES static void runblock (const GInst *in, double *restrict r, const double *restrict a,
+                                      const double *restrict c,
                       const double *restrict b, size_t m) {
   size_t p;
   switch (in->code) {
@@ -391,9 +331,10 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
     case CR_OP_exp: LOOP(exp(a[p])); break;
     case CR_OP_log: LOOP(log(a[p])); break;
     case CR_OP_sqrt: LOOP(sqrt(a[p])); break;
+    case CR_MULADD: LOOP(a[p] + b[p] * c[p]); break;
     case CR_POWI:
       if (in->n == 2) LOOP(a[p] * a[p]);
-      else LOOP(powin(a[p], in->n));
+      else LOOP(cr_gplan_powin(a[p], in->n));
       break;
     default: {
       double (*f) (double, double) = cr_ops[in->code].f;
@@ -403,39 +344,116 @@ static void runblock (const GInst *in, double *restrict r, const double *restric
   }
 }
 
-static void sweepblock (double *restrict t, const double *restrict g,
-                        const double *restrict pv, size_t m) {
+/* the sweep's kinds over a block of rows: the one-point plan's ops, row by row */
+CR_GPLAN_CLONES static void sweeprows (int kind, double *restrict t, const double *restrict g,
+                       const double *restrict pv, size_t m) {
   size_t p;
-  /* adding 0 instead of skipping is the same: an adjoint is never -0 (memset gives +0, and
-     a sum of nonzero terms rounds to +0), so t + 0 is t, and the loops stay branch-free */
-  for (p = 0; p < m; p++) {
-    double c = pv[p] * g[p];
-    t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
+  switch (kind) {
+    case CR_GK_SET1: for (p = 0; p < m; p++) t[p] = 0.0 + g[p]; break;
+    case CR_GK_SETM1: for (p = 0; p < m; p++) t[p] = 0.0 - g[p]; break;
+    case CR_GK_ADD1: for (p = 0; p < m; p++) t[p] += g[p]; break;
+    case CR_GK_SUB1: for (p = 0; p < m; p++) t[p] -= g[p]; break;
+    /* & rather than &&, and the product made either way: the loops become vector blends */
+    case CR_GK_SETP:
+      for (p = 0; p < m; p++) {
+        double c = pv[p] * g[p];
+        t[p] = ((g[p] != 0) & (pv[p] != 0)) ? 0.0 + c : 0.0;
+      }
+      break;
+    default:  /* CR_GK_ADDP */
+      for (p = 0; p < m; p++) {
+        double c = pv[p] * g[p];
+        t[p] += ((g[p] != 0) & (pv[p] != 0)) ? c : 0.0;
+      }
   }
 }
 
+/* the sweep plan's ops one by one, and a row for each adjoint cell they touch */
+static int batchsweep (cr_grad *G, unsigned char *used) {
+  const cr_gplan *P = &G->ps;
+  size_t k, n = 0;
+  int i;
+  for (k = 0; k < P->nstep; k++) n += (size_t)P->step[k].len;
+  G->bop = (cr_gop *)malloc((n + 1) * sizeof(cr_gop));
+  G->bkind = (int *)malloc((n + 1) * sizeof(int));
+  if (G->bop == NULL || G->bkind == NULL) return CR_GRAD_ENOMEM;
+  for (n = 0, k = 0; k < P->nstep; k++) {
+    const cr_gstep *st = &P->step[k];
+    for (i = 0; i < st->len; i++, n++) {
+      if (st->off >= 0) G->bop[n] = P->op[st->off + i];
+      else {
+        G->bop[n].d = st->d0 + i * st->sd;
+        G->bop[n].a = st->a0 + i * st->sa;
+        G->bop[n].b = st->b0 + i * st->sb;
+        G->bop[n].n = 0;
+      }
+      G->bkind[n] = st->kind;
+      used[G->bop[n].d] = used[G->bop[n].a] = 1;
+    }
+  }
+  G->nbop = n;
+  return 0;
+}
+
 static int blockspace (cr_grad *G) {
-  size_t B, s;
+  size_t B, s, nrow = 0, r;
+  unsigned char *used;
+  int j;
   if (G->bwork != NULL) return 0;
-  B = SCRATCH / (G->nslots + G->nadj + 1);
+  used = (unsigned char *)calloc(G->nslots + 1, 1);
+  if (used == NULL || batchsweep(G, used) != 0) { free(used); return CR_GRAD_ENOMEM; }
+  used[G->root] = 1;
+  for (j = 0; j < G->nin; j++) if (G->gcell[j] >= 0) used[G->gcell[j]] = 1;
+  for (s = 0; s < G->nslots; s++) nrow += used[s];
+  B = SCRATCH / (G->nslots + nrow + 1);
   if (B > BLOCK_MAX) B = BLOCK_MAX;
   if (B < 1) B = 1;
-  G->bwork = (double *)malloc((G->nslots + G->nadj) * B * sizeof(double) + 1);
+  G->bwork = (double *)calloc((G->nslots + nrow) * B + 1, sizeof(double));
   G->V = (double **)malloc((G->nslots + 1) * sizeof(double *));
-  G->A = (double **)malloc((G->nadj + 1) * sizeof(double *));
+  G->A = (double **)calloc(G->nslots + 1, sizeof(double *));
   if (!G->bwork || !G->V || !G->A) {
-    free(G->bwork); free(G->V); free(G->A);
+    free(G->bwork);
+  free(G->hw); free(G->V); free(G->A); free(used);
     G->bwork = NULL; G->V = G->A = NULL;
     return CR_GRAD_ENOMEM;
   }
   G->B = B;
-  for (s = 0; s < G->nslots; s++) {
+  for (s = 0, r = 0; s < G->nslots; s++) {
     size_t p;
     G->V[s] = G->bwork + s * B;
     if (G->isk[s]) for (p = 0; p < B; p++) G->V[s][p] = G->kval[s];
+    if (used[s]) G->A[s] = G->bwork + (G->nslots + r++) * B;  /* rows no op writes stay 0 */
   }
-  for (s = 0; s < G->nadj; s++) G->A[s] = G->bwork + (G->nslots + s) * B;
+  if (G->rootadj >= 0) for (s = 0; s < B; s++) G->A[G->root][s] = 1.0;
+  free(used);
   return 0;
+}
+
+/*
+** grad[j] += the block's adjoints of input j, in row order; eight inputs at a time, so eight sums
+** are under way together instead of one chain of dependent adds.
+*/
+static void sumrows (const cr_grad *G, double *grad, size_t m) {
+  const double *t[8];
+  double s[8];
+  int idx[8], j = 0, q, k;
+  size_t p;
+  while (j < G->nin) {
+    for (k = 0; k < 8 && j < G->nin; j++)
+      if (G->gcell[j] >= 0) { idx[k] = j; t[k] = G->A[G->gcell[j]]; s[k] = grad[j]; k++; }
+    if (k == 8) {  /* named accumulators: an array of them would go through memory */
+      double s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7];
+      for (p = 0; p < m; p++) {
+        s0 += t[0][p]; s1 += t[1][p]; s2 += t[2][p]; s3 += t[3][p];
+        s4 += t[4][p]; s5 += t[5][p]; s6 += t[6][p]; s7 += t[7][p];
+      }
+      s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3; s[4] = s4; s[5] = s5; s[6] = s6; s[7] = s7;
+    }
+    else
+      for (q = 0; q < k; q++)
+        for (p = 0; p < m; p++) s[q] += t[q][p];
+    for (q = 0; q < k; q++) grad[idx[q]] = s[q];
+  }
 }
 
 int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows,
@@ -456,26 +474,88 @@ int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows
       if (G->dslot[j] >= 0) V[G->dslot[j]] = (double *)(cols + (size_t)j * nrows + off);
     for (i = 0; i < n; i++) {
       const GInst *in = &G->inst[i];
-      runblock(in, V[in->dst], V[in->a], V[in->b], m);
+      runblock(in, V[in->dst], V[in->a], V[in->c], V[in->b], m);
     }
     r = V[G->root];
     for (p = 0; p < m; p++) sum += r[p];
     if (grad == NULL || G->rootadj < 0) continue;
-    memset(G->bwork + G->nslots * B, 0, G->nadj * B * sizeof(double));
-    for (p = 0; p < m; p++) A[G->rootadj][p] = 1.0;
-    for (i = 0; i < G->nedge; i++) {
-      const GEdge *e = &G->edge[i];
-      sweepblock(A[e->src], A[e->dst], V[e->p], m);
+    for (i = 0; i < G->nbop; i++) {
+      const cr_gop *o = &G->bop[i];
+      sweeprows(G->bkind[i], A[o->d], A[o->a], V[o->b], m);
     }
-    for (j = 0; j < G->nin; j++) {
-      if (G->inadj[j] >= 0) {
-        const double *t = A[G->inadj[j]];
-        double s = grad[j];
-        for (p = 0; p < m; p++) s += t[p];
-        grad[j] = s;
-      }
-    }
+    sumrows(G, grad, m);
   }
   *val = sum;
+  return 0;
+}
+
+/* ---- H v: forward over reverse on the program, a tangent beside every value and adjoint ---- */
+
+/* the tangent of one instruction from the op table's partials (0 * anything adds nothing) */
+static double tangent (const GInst *in, const double *v, const double *tv) {
+  if (in->code == CR_MULADD) {  /* the product, then the sum, each by its own partials */
+    double y = v[in->b], z = v[in->c], m = y * z, tm = 0.0, t = 0.0;
+    if (tv[in->b] != 0) tm += cr_op_partial(CR_OP_mul, 0, y, z, m) * tv[in->b];
+    if (tv[in->c] != 0) tm += cr_op_partial(CR_OP_mul, 1, y, z, m) * tv[in->c];
+    if (tv[in->a] != 0) t += cr_op_partial(CR_OP_add, 0, v[in->a], m, v[in->dst]) * tv[in->a];
+    if (tm != 0) t += cr_op_partial(CR_OP_add, 1, v[in->a], m, v[in->dst]) * tm;
+    return t;
+  }
+  {
+  int op = in->code == CR_POWI ? CR_OP_pow : in->code, two = cr_ops[op].arity == 2;
+  double a = v[in->a], b = two ? v[in->b] : 0.0, y = v[in->dst], t = 0.0;
+  if (tv[in->a] != 0) t += cr_op_partial((cr_opid)op, 0, a, b, y) * tv[in->a];
+  if (two && tv[in->b] != 0) t += cr_op_partial((cr_opid)op, 1, a, b, y) * tv[in->b];
+  return t;
+  }
+}
+
+/* one point: H v, the gradient and the value into hv, grad, *val, or added to them (rows) */
+static void hvp1 (cr_grad *G, const double *dir, double *hv, double *grad, double *val, int add) {
+  double *v = G->v, *tv = G->hw, *adj = tv + G->nslots, *tadj = adj + G->nadj;
+  size_t i;
+  int j;
+  cr_gplan_run(&G->pv, v, v);
+  cr_gplan_run(&G->pp, v, v);
+  *val = add ? *val + v[G->root] : v[G->root];
+  memset(tv, 0, (G->nslots + 2 * G->nadj) * sizeof(double));
+  for (j = 0; j < G->nin; j++) if (G->inslot[j] >= 0) tv[G->inslot[j]] = dir[j];
+  for (i = 0; i < G->ninst; i++) tv[G->inst[i].dst] = tangent(&G->inst[i], v, tv);
+  if (G->rootadj < 0) return;
+  adj[G->rootadj] = 1.0;
+  for (i = 0; i < G->nedge; i++) {  /* the tape's sweep on duals: adjoint and its tangent */
+    const GEdge *e = &G->edge[i];
+    double g = adj[e->dst], tg = tadj[e->dst], p = v[e->p], tp = tv[e->p], t = 0.0;
+    if (g == 0 && tg == 0) continue;
+    if (g != 0 && p != 0) adj[e->src] += p * g;
+    if (g != 0 && tp != 0) t += tp * g;
+    if (tg != 0 && p != 0) t += p * tg;
+    tadj[e->src] += t;
+  }
+  for (j = 0; j < G->nin; j++) {
+    if (G->inadj[j] < 0) continue;
+    hv[j] = add ? hv[j] + tadj[G->inadj[j]] : tadj[G->inadj[j]];
+    grad[j] = add ? grad[j] + adj[G->inadj[j]] : adj[G->inadj[j]];
+  }
+}
+
+int cr_grad_hvp (cr_grad *G, const double *x, const double *dir, const double *cols,
+                 size_t nrows, double *hv, double *grad, double *val) {
+  size_t r;
+  int j;
+  if (G->hw == NULL) {
+    G->hw = (double *)malloc((G->nslots + 2 * G->nadj + 1) * sizeof(double));
+    if (G->hw == NULL) return CR_GRAD_ENOMEM;
+  }
+  *val = 0.0;
+  for (j = 0; j < G->nin; j++) {
+    hv[j] = grad[j] = 0.0;
+    if (G->inslot[j] >= 0) G->v[G->inslot[j]] = x[j];
+  }
+  if (cols == NULL) { hvp1(G, dir, hv, grad, val, 0); return 0; }
+  for (r = 0; r < nrows; r++) {  /* rows one by one, summed in order */
+    for (j = 0; j < G->ndat; j++) if (G->dslot[j] >= 0) G->v[G->dslot[j]] = cols[(size_t)j * nrows + r];
+    hvp1(G, dir, hv, grad, val, 1);
+  }
   return 0;
 }

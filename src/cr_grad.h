@@ -48,4 +48,11 @@ int cr_grad_eval (cr_grad *G, const double *x, double *grad, double *val);
 int cr_grad_batch (cr_grad *G, const double *w, const double *cols, size_t nrows,
                    double *grad, double *val);
 
+/*
+** H v (forward over reverse on the program), the gradient and the value at x, in direction dir;
+** with cols (nrows rows, as cr_grad_batch takes them) the sums over the rows.  0 or ENOMEM.
+*/
+int cr_grad_hvp (cr_grad *G, const double *x, const double *dir, const double *cols,
+                 size_t nrows, double *hv, double *grad, double *val);
+
 #endif

@@ -47,6 +47,17 @@ static Array *toarray (lua_State *L, int idx) {
   return (len == sizeof(Array) + (a->n ? a->n - 1 : 0) * sizeof(double)) ? a : NULL;
 }
 
+double *lcompile_array (lua_State *L, int idx, size_t *n) {
+  Array *a = toarray(L, idx);
+  if (a == NULL) return NULL;
+  *n = a->n;
+  return a->v;
+}
+
+double *lcompile_newarray (lua_State *L, size_t n) {
+  return newarray(L, n)->v;
+}
+
 static Array *checkarray (lua_State *L, int idx) {
   Array *a = toarray(L, idx);
   if (a == NULL) ldual_typeerror(L, idx, CR_ARRAY_TNAME);

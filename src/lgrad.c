@@ -9,16 +9,21 @@
 #include "cr_grad.h"
 #include "ldual.h"
 #include "lexpr.h"
+#include "lcompile.h"
 #include "lgrad.h"
 
 #define CR_GRADIENT_TNAME "chainrule.Gradient"
 #define INPUTS_MAX (1 << 24)
+#define CHUNK 64   /* array entries read per stack pop */
 
 typedef struct Gradient {
   cr_grad *G;
   int n, ndata;   /* inputs; data per row, or -1 for the one-array form */
   int fast;
   size_t size;
+  double *x, *grad;   /* reused per call: a fresh buffer per call costs page faults */
+  double *cols;       /* the rows' columns, grown to the largest batch seen */
+  size_t capcols;
 } Gradient;
 
 /* the Gradient at idx, or NULL: the metatable alone can be put on any userdata, so check the size */
@@ -103,7 +108,12 @@ static int l_gradprog (lua_State *L) {
   g->ndata = ndat;
   g->fast = fast;
   g->size = 0;
+  g->x = g->grad = g->cols = NULL;
+  g->capcols = 0;
   luaL_setmetatable(L, CR_GRADIENT_TNAME);
+  g->x = (double *)malloc((size_t)(nin + 1) * sizeof(double));
+  g->grad = (double *)malloc((size_t)(nin + 1) * sizeof(double));
+  if (g->x == NULL || g->grad == NULL) return luaL_error(L, "not enough memory");
   e = cr_grad_build(E, y, ins, nin, dat, ndat > 0 ? ndat : 0, fast, (size_t)limit, &g->G, &bad,
                     &size);
   /* the caller's mistakes come back as nil and a message, raised at the caller's level */
@@ -130,7 +140,12 @@ static int grad_gc (lua_State *L) {
   Gradient *g = togradient(L, 1);  /* a forged block is not ours to free */
   if (g == NULL) return 0;
   cr_grad_free(g->G);
+  free(g->x);
+  free(g->grad);
+  free(g->cols);
   g->G = NULL;
+  g->x = g->grad = g->cols = NULL;
+  g->capcols = 0;
   return 0;
 }
 
@@ -141,6 +156,16 @@ static int argfail (lua_State *L, int arg, const char *fname, const char *msg) {
 /* the array at idx of exactly n numbers into x[]; errors as cr.gradient words them */
 static void readarray (lua_State *L, int idx, int top, int n, double *x, const char *fname) {
   int i, len;
+  size_t alen;
+  const double *a = idx <= top ? lcompile_array(L, idx, &alen) : NULL;
+  if (a != NULL) {  /* a chainrule.Array: its doubles as they are */
+    if (alen != (size_t)n) {
+      lua_pushfstring(L, "array of %d numbers expected, got %d", n, (int)alen);
+      argfail(L, idx, fname, lua_tostring(L, -1));
+    }
+    memcpy(x, a, (size_t)n * sizeof(double));
+    return;
+  }
   if (idx > top || lua_type(L, idx) != LUA_TTABLE || lua_getmetatable(L, idx)) {
     lua_pushfstring(L, "array of %d numbers expected, got %s", n,
                     idx > top ? "no value" : ldual_typename(L, idx));
@@ -151,19 +176,25 @@ static void readarray (lua_State *L, int idx, int top, int n, double *x, const c
     lua_pushfstring(L, "array of %d numbers expected, got %d", n, len);
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
-  for (i = 0; i < n; i++) {
-    if (lua_rawgeti(L, idx, i + 1) != LUA_TNUMBER) {
-      lua_pushfstring(L, "array of numbers expected, got %s at index %d", ldual_typename(L, -1), i + 1);
-      argfail(L, idx, fname, lua_tostring(L, -1));
+  luaL_checkstack(L, CHUNK, "too many inputs");
+  for (i = 0; i < n; i += CHUNK) {  /* one pop per chunk, not per entry */
+    int j, m = n - i < CHUNK ? n - i : CHUNK;
+    for (j = 0; j < m; j++) {
+      if (lua_rawgeti(L, idx, i + j + 1) != LUA_TNUMBER) {
+        lua_pushfstring(L, "array of numbers expected, got %s at index %d", ldual_typename(L, -1),
+                        i + j + 1);
+        argfail(L, idx, fname, lua_tostring(L, -1));
+      }
+      x[i + j] = lua_tonumberx(L, -1, NULL);
     }
-    x[i] = lua_tonumber(L, -1);
-    lua_pop(L, 1);
+    lua_pop(L, m);
   }
 }
 
-/* the rows at idx, checked once, as columns in a userdata left on the stack */
-static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
+/* the rows at idx, checked once, as columns in g's buffer */
+static double *readrows (lua_State *L, Gradient *g, int idx, int top, size_t *nrows,
                          const char *fname) {
+  int m = g->ndata;
   size_t n, r;
   double *cols;
   int j;
@@ -173,7 +204,13 @@ static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
     argfail(L, idx, fname, lua_tostring(L, -1));
   }
   n = (size_t)lua_rawlen(L, idx);
-  cols = (double *)lua_newuserdatauv(L, (n * (size_t)m + 1) * sizeof(double), 0);
+  if (n * (size_t)m + 1 > g->capcols) {
+    double *nc = (double *)realloc(g->cols, (n * (size_t)m + 1) * sizeof(double));
+    if (nc == NULL) luaL_error(L, "not enough memory");
+    g->cols = nc;
+    g->capcols = n * (size_t)m + 1;
+  }
+  cols = g->cols;
   for (r = 0; r < n; r++) {
     int len;
     if (lua_rawgeti(L, idx, (lua_Integer)r + 1) != LUA_TTABLE || lua_getmetatable(L, -1)) {
@@ -201,10 +238,12 @@ static double *readrows (lua_State *L, int idx, int top, int m, size_t *nrows,
   return cols;
 }
 
-/* inputs (and rows) from the stack, then the sums; grad NULL for the value alone */
-static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const char *fname) {
-  int nargs = g->ndata >= 0 ? 3 : 2, e;
-  double *x = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0), val;
+/* inputs (and rows) from the stack, then the sums; grad NULL for the value alone; nargs
+   counts self and an optional out table */
+static double evaluate (lua_State *L, Gradient *g, int top, int nargs, double *grad,
+                        const char *fname) {
+  int e;
+  double *x = g->x, val;
   if (top > nargs) {
     lua_pushfstring(L, "no more than %d arguments expected", nargs);
     argfail(L, nargs + 1, fname, lua_tostring(L, -1));
@@ -212,7 +251,7 @@ static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const 
   readarray(L, 2, top, g->n, x, fname);
   if (g->ndata >= 0) {
     size_t nrows;
-    const double *cols = readrows(L, 3, top, g->ndata, &nrows, fname);
+    const double *cols = readrows(L, g, 3, top, &nrows, fname);
     e = cr_grad_batch(g->G, x, cols, nrows, grad, &val);
   }
   else e = cr_grad_eval(g->G, x, grad, &val);
@@ -220,19 +259,43 @@ static double evaluate (lua_State *L, Gradient *g, int top, double *grad, const 
   return val;
 }
 
-/* G:gradient(x) or G:gradient(w, rows): the gradient array, then the value (summed over rows) */
+/* G:gradient(x [, out]) or G:gradient(w, rows [, out]): the gradient array (out when given,
+   written in place), then the value (summed over rows) */
 static int grad_gradient (lua_State *L) {
   Gradient *g = checkgrad(L);
-  double *grad, val;
-  int i, res, top = lua_gettop(L);
-  grad = (double *)lua_newuserdatauv(L, (size_t)(g->n + 1) * sizeof(double), 0);
-  val = evaluate(L, g, top, grad, "gradient");
-  lua_createtable(L, g->n, 0);
-  res = lua_gettop(L);
+  double *grad = g->grad, val;
+  int i, res, top = lua_gettop(L), outarg = g->ndata >= 0 ? 4 : 3;
+  size_t alen;
+  double *out = top >= outarg ? lcompile_array(L, outarg, &alen) : NULL;
+  if (out != NULL && alen != (size_t)g->n) {
+    lua_pushfstring(L, "array of %d numbers expected for the result, got %d", g->n, (int)alen);
+    argfail(L, outarg, "gradient", lua_tostring(L, -1));
+  }
+  if (out == NULL && top >= outarg && !lua_isnil(L, outarg) && lua_type(L, outarg) != LUA_TTABLE) {
+    lua_pushfstring(L, "table or array expected for the result, got %s", ldual_typename(L, outarg));
+    argfail(L, outarg, "gradient", lua_tostring(L, -1));
+  }
+  val = evaluate(L, g, top, outarg, grad, "gradient");
+  if (out == NULL && (top < outarg || lua_isnil(L, outarg)) && lcompile_array(L, 2, &alen)) {
+    out = lcompile_newarray(L, (size_t)g->n);  /* an Array in gives an Array out */
+    res = lua_gettop(L);
+  }
+  else if (out != NULL || lua_istable(L, outarg)) res = outarg;
+  else {
+    lua_createtable(L, g->n, 0);
+    res = lua_gettop(L);
+  }
+  if (out != NULL) {
+    memcpy(out, grad, (size_t)g->n * sizeof(double));
+    lua_pushvalue(L, res);
+    lua_pushnumber(L, val);
+    return 2;
+  }
   for (i = 0; i < g->n; i++) {
     lua_pushnumber(L, grad[i]);
     lua_rawseti(L, res, i + 1);
   }
+  lua_pushvalue(L, res);
   lua_pushnumber(L, val);
   return 2;
 }
@@ -241,15 +304,48 @@ static int grad_gradient (lua_State *L) {
 static int grad_value (lua_State *L) {
   Gradient *g = checkgrad(L);
   int top = lua_gettop(L);
-  lua_pushnumber(L, evaluate(L, g, top, NULL, "value"));
+  lua_pushnumber(L, evaluate(L, g, top, g->ndata >= 0 ? 3 : 2, NULL, "value"));
   return 1;
 }
 
 static int grad_call (lua_State *L) {
   Gradient *g = checkgrad(L);
   int top = lua_gettop(L);
-  lua_pushnumber(L, evaluate(L, g, top, NULL, "value"));
+  lua_pushnumber(L, evaluate(L, g, top, g->ndata >= 0 ? 3 : 2, NULL, "value"));
   return 1;
+}
+
+static void pusharray (lua_State *L, const double *v, int n) {
+  int i;
+  lua_createtable(L, n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/* G:hvp(x, v) or G:hvp(w, rows, v): H v, the gradient and the value (summed over the rows) */
+static int grad_hvp (lua_State *L) {
+  Gradient *g = checkgrad(L);
+  int top = lua_gettop(L), nargs = g->ndata >= 0 ? 4 : 3, e;
+  size_t nrows = 0;
+  const double *cols = NULL;
+  double *dir, *hv, val;
+  if (top > nargs) {
+    lua_pushfstring(L, "no more than %d arguments expected", nargs);
+    argfail(L, nargs + 1, "hvp", lua_tostring(L, -1));
+  }
+  dir = (double *)lua_newuserdatauv(L, 2 * ((size_t)g->n + 1) * sizeof(double), 0);
+  hv = dir + g->n + 1;
+  readarray(L, 2, top, g->n, g->x, "hvp");
+  if (g->ndata >= 0) cols = readrows(L, g, 3, top, &nrows, "hvp");
+  readarray(L, nargs, top, g->n, dir, "hvp");
+  e = cr_grad_hvp(g->G, g->x, dir, cols, nrows, hv, g->grad, &val);
+  if (e != 0) return luaL_error(L, "not enough memory");
+  pusharray(L, hv, g->n);
+  pusharray(L, g->grad, g->n);
+  lua_pushnumber(L, val);
+  return 3;
 }
 
 /* G:size(): instructions (values and partials), edges of the sweep, and the counted total */
@@ -299,6 +395,7 @@ static int l_isgradprog (lua_State *L) {
 static const luaL_Reg methods[] = {
   {"gradient", grad_gradient},
   {"value", grad_value},
+  {"hvp", grad_hvp},
   {"size", grad_size},
   {NULL, NULL}
 };

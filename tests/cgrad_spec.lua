@@ -129,7 +129,78 @@ describe("cr.compile(f, {n = k})", function ()
       G.gradient, G, {1, "2", 3})
     checkerr("bad argument #2 to 'value' (array of numbers expected, got boolean at index 3)",
       G.value, G, {1, 2, true})
-    checkerr("bad argument #3 to 'gradient' (no more than 2 arguments expected)", G.gradient, G, {1, 2, 3}, 4)
+    checkerr("bad argument #3 to 'gradient' (table or array expected for the result, got number)",
+      G.gradient, G, {1, 2, 3}, 4)
+    checkerr("bad argument #4 to 'gradient' (no more than 3 arguments expected)", G.gradient, G, {1, 2, 3}, {}, 4)
+    checkerr("bad argument #3 to 'value' (no more than 2 arguments expected)", G.value, G, {1, 2, 3}, {})
+  end)
+
+  it("writes the gradient into an out table when given one, and returns it", function ()
+    local G = cr.compile(battery.rosenbrock, {n = 5})
+    local g, v = G:gradient(point)
+    local out = {7, 7, 7, 7, 7, 7}
+    local o, vo = G:gradient(point, out)
+    assert.equal(out, o)
+    assert.equal(v, vo)
+    for i = 1, 5 do assert.equal(g[i], out[i]) end
+    assert.equal(7, out[6])  -- entries past n are left alone
+    local o2 = G:gradient(point, nil)
+    assert.same(g, o2)
+  end)
+
+  it("takes chainrule.Arrays for the input and the result", function ()
+    local G = cr.compile(battery.rosenbrock, {n = 5})
+    local g, v = G:gradient(point)
+    local ga, va = G:gradient(cr.array(point))
+    assert.equal("chainrule.Array of 5", tostring(ga))
+    assert.equal(v, va)
+    assert.same(g, ga:totable())
+    local out = cr.array(5)
+    local o, vo = G:gradient(point, out)
+    assert.equal(out, o)
+    assert.equal(v, vo)
+    assert.same(g, out:totable())
+    local t = {}
+    assert.equal(t, (G:gradient(cr.array(point), t)))
+    assert.same(g, t)
+    assert.equal(v, G:value(cr.array(point)))
+    checkerr("bad argument #2 to 'gradient' (array of 5 numbers expected, got 4)", G.gradient, G, cr.array(4))
+    checkerr("bad argument #3 to 'gradient' (array of 5 numbers expected for the result, got 6)",
+      G.gradient, G, point, cr.array(6))
+  end)
+
+  it("gives H v by forward over reverse, as cr.hessian and differences of G:gradient say", function ()
+    local v = {0.3, -1.1, 0.5, 0.8, -0.2}
+    for name, f in pairs(battery) do
+      for _, exact in ipairs{false, true} do
+        local G = cr.compile(f, {n = #point, exact = exact})
+        local hv, g, y = G:hvp(point, v)
+        local H = cr.hessian(f, point)
+        local g0, y0 = G:gradient(point)
+        assert.equal(y0, y)
+        for i = 1, #point do
+          assert(close(g[i], g0[i], 1e-15, 1e-300), name .. " gradient")
+          local want = 0
+          for j = 1, #point do want = want + H[i][j] * v[j] end
+          -- one product and one sum of 5 terms, in another order than the Hessian's rows
+          assert(close(hv[i], want, 1e-12, 1e-12), ("%s: Hv[%d] %.17g, Hessian %.17g"):format(
+            name, i, hv[i], want))
+        end
+        -- central differences of the compiled gradient along v: O(h^2) truncation, h = 1e-5
+        local h, xp, xm = 1e-5, {}, {}
+        for i = 1, #point do xp[i], xm[i] = point[i] + h * v[i], point[i] - h * v[i] end
+        local gp, gm = G:gradient(xp), G:gradient(xm)
+        for i = 1, #point do
+          local fd = (gp[i] - gm[i]) / (2 * h)
+          assert(close(hv[i], fd, 1e-5, 1e-6), ("%s: Hv[%d] %.17g, differences %.17g"):format(
+            name, i, hv[i], fd))
+        end
+      end
+    end
+    local G = cr.compile(battery.chain, {n = 3})
+    checkerr("bad argument #3 to 'hvp' (array of 3 numbers expected, got 2)", G.hvp, G, {1, 2, 3}, {1, 2})
+    checkerr("bad argument #2 to 'hvp' (array of 3 numbers expected, got no value)", G.hvp, G)
+    checkerr("bad argument #4 to 'hvp' (no more than 3 arguments expected)", G.hvp, G, {1, 2, 3}, {1, 2, 3}, 1)
   end)
 
   it("traces once with the one-variable compile's branch detection and messages", function ()
@@ -204,6 +275,23 @@ describe("cr.compile(f, {n = k, data = m})", function ()
     assert.is_true(ok)
   end)
 
+  it("sums H v over the rows with hvp(w, rows, v)", function ()
+    local G = cr.compile(loss, {n = 3, data = 3})
+    local v = {0.5, -0.25, 1}
+    local hv, g, y = G:hvp(w, rows, v)
+    local ht, gt, yt = cr.hvp(function (p)
+      local s = 0
+      for r = 1, #rows do s = s + loss(p, rows[r]) end
+      return s
+    end, w, v)
+    assert(close(y, yt, 1e-13), "value")
+    for i = 1, 3 do
+      assert(close(g[i], gt[i], 1e-12), "gradient")
+      assert(close(hv[i], ht[i], 1e-12), ("Hv[%d] %.17g, cr.hvp %.17g"):format(i, hv[i], ht[i]))
+    end
+    checkerr("bad argument #4 to 'hvp' (array of 3 numbers expected, got no value)", G.hvp, G, w, rows)
+  end)
+
   it("checks the rows once per call, with the row in the message", function ()
     local G = cr.compile(loss, {n = 3, data = 3})
     checkerr("bad argument #3 to 'gradient' (array of rows expected, got nil)", G.gradient, G, w, nil)
@@ -214,7 +302,14 @@ describe("cr.compile(f, {n = k, data = m})", function ()
     checkerr("bad argument #3 to 'gradient' (row 1: number expected at index 2, got table)",
       G.gradient, G, w, {{1, {}, 3}})
     checkerr("bad argument #2 to 'gradient' (array of 3 numbers expected, got 2)", G.gradient, G, {1, 2}, rows)
-    checkerr("bad argument #4 to 'gradient' (no more than 3 arguments expected)", G.gradient, G, w, rows, 1)
+    checkerr("bad argument #4 to 'gradient' (table or array expected for the result, got number)", G.gradient, G, w, rows, 1)
+    checkerr("bad argument #5 to 'gradient' (no more than 4 arguments expected)", G.gradient, G, w, rows, {}, 1)
+    local out = {}
+    local o, v = G:gradient(w, rows, out)
+    local g, v2 = G:gradient(w, rows)
+    assert.equal(out, o)
+    assert.equal(v2, v)
+    assert.same(g, out)
     checkerr("bad argument #3 to 'check' (rows expected (opts.rows) for a data-batch gradient)",
       cr.check, G, w)
   end)

@@ -102,6 +102,13 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   if (!same(vc, vt)) fail("value", -1, vc, vt);
   for (i = 0; i < nin; i++) if (!same(gc[i], gt[i])) fail("gradient", i, gc[i], gt[i]);
   if (cr_grad_eval(G, x, NULL, &vc) != 0 || !same(vc, vt)) fail("value alone", -1, vc, vt);
+  {  /* H v runs the tape's sweep on duals: its gradient and value are the tape's too */
+    double dir[MAXIN], hv[MAXIN], gh[MAXIN], vh;
+    for (i = 0; i < nin; i++) dir[i] = 0.5 - 0.25 * i;
+    if (cr_grad_hvp(G, x, dir, NULL, 0, hv, gh, &vh) != 0) abort();
+    if (!same(vh, vt)) fail("hvp value", -1, vh, vt);
+    for (i = 0; i < nin; i++) if (!same(gh[i], gt[i])) fail("hvp gradient", i, gh[i], gt[i]);
+  }
   ncompared++;
   cr_grad_free(G);
   /* the last input as data over NROWS rows: sums equal the tape's, summed in row order */
