@@ -1,0 +1,79 @@
+/* cp_render_layout.c: where header, panels, sliders and footer go, and data to pixel mapping */
+#include <math.h>
+#include <string.h>
+
+#include "cp_render_int.h"
+
+float cp_px (const cp_panel *p, double t) {
+  return (float)(p->plot.x + (t - p->t0) / (p->t1 - p->t0) * p->plot.w);
+}
+
+float cp_py (const cp_panel *p, double y) {
+  double v = p->plot.y + p->plot.h - (y - p->y0) / (p->y1 - p->y0) * p->plot.h;
+  if (v > 1e6) v = 1e6;
+  if (v < -1e6) v = -1e6;
+  return (float)v;
+}
+
+double cp_tx (const cp_panel *p, float px) {
+  return p->t0 + (px - p->plot.x) / p->plot.w * (p->t1 - p->t0);
+}
+
+double cp_ty (const cp_panel *p, float py) {
+  return p->y0 + (p->plot.y + p->plot.h - py) / p->plot.h * (p->y1 - p->y0);
+}
+
+/* room for the read-out: a line each, and a second where the small font would still not fit */
+float cp_readout_height (const cp_frame *F, int w) {
+  float s = F->scale > 0 ? F->scale : 1, lines = 0, avail = w - 24 * s;
+  const char *q = F->readout;
+  while (*q) {
+    size_t n = strcspn(q, "\n"), k, chars = 0;
+    for (k = 0; k < n; k++) chars += ((unsigned char)q[k] & 0xc0) != 0x80;  /* UTF-8 characters */
+    lines += 1 + (float)floor(chars * 7.2f * s / avail);  /* 12 px DejaVu: about 7 px a character */
+    q += n;
+    if (*q == '\n') q++;
+  }
+  if (lines < 1) lines = 1;
+  return 16 * s + 18 * s * lines;
+}
+
+void cp_layout (cp_frame *F, int w, int h) {
+  float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, top, bottom, bw, bh;
+  int n = F->npanels, cols, bestc = 1, rows, i;
+  double best = 1e9;
+  F->header = cpr_rect(0, 0, (float)w, 30 * s);
+  F->footer.h = cp_readout_height(F, w) + (F->nsliders > 0 ? 30 * s : 0);
+  F->footer = cpr_rect(0, h - F->footer.h, (float)w, F->footer.h);
+  top = F->header.h;
+  bottom = F->footer.y;
+  bw = (float)w - 2 * gap;
+  bh = bottom - top - gap;
+  if (n < 1) return;
+  for (cols = 1; cols <= n; cols++) {  /* cells closest to a 1.6 aspect ratio */
+    double cw, ch, d;
+    rows = (n + cols - 1) / cols;
+    cw = (bw - (cols - 1) * gap) / cols;
+    ch = (bh - (rows - 1) * gap) / rows;
+    d = fabs(log(cw / ch / 1.6));
+    if (d < best - 1e-9) { best = d; bestc = cols; }
+  }
+  cols = bestc;
+  rows = (n + cols - 1) / cols;
+  for (i = 0; i < n; i++) {
+    cp_panel *p = &F->panels[i];
+    float cw = (bw - (cols - 1) * gap) / cols, ch = (bh - (rows - 1) * gap) / rows;
+    float x = gap + (i % cols) * (cw + gap), y = top + (i / cols) * (ch + gap);
+    p->outer = cpr_rect(x, y, cw, ch);
+    p->plot = cpr_rect(x + 58 * s, y + 30 * s, cw - 58 * s - (p->axis2 ? 56 : 12) * s, ch - 30 * s - 26 * s);
+    if (p->plot.w < 10) p->plot.w = 10;
+    if (p->plot.h < 10) p->plot.h = 10;
+  }
+  for (i = 0; i < F->nsliders; i++) {
+    float sw = ((float)w - 2 * gap) / F->nsliders;
+    F->sliders[i].track = cpr_rect(gap + i * sw + 90 * s, F->footer.y + 14 * s, sw - 170 * s, 4 * s);
+    if (F->sliders[i].track.w < 20) F->sliders[i].track.w = 20;
+  }
+}
+
+/* ---------- drawing ---------- */

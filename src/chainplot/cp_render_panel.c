@@ -1,0 +1,190 @@
+/* cp_render_panel.c: one panel drawn: axes and ticks, curves, the factors' axis, legend and cursor */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cp_render_int.h"
+#include "cp_ticks.h"
+
+static void drawaxes (cp_renderer *R, const cp_panel *p) {
+  double tk[64], step;
+  char buf[64];
+  int n, i;
+  float s = R->s, x0 = p->plot.x, y0 = p->plot.y, x1 = x0 + p->plot.w, y1 = y0 + p->plot.h;
+  int tx = (int)(p->plot.w / (70 * s)), ty = (int)(p->plot.h / (40 * s));
+  if (tx < 2) tx = 2;
+  if (ty < 2) ty = 2;
+  n = cp_ticks(p->t0, p->t1, tx, tk, 64, &step);
+  for (i = 0; i < n; i++) {
+    float x = cp_px(p, tk[i]);
+    cpr_color(R, C_GRID);
+    SDL_RenderDrawLineF(R->r, x, y0, x, y1);
+    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cpr_text(R, buf, F_SMALL, C_DIM, x, y1 + 4 * s, 1, 0);
+  }
+  n = cp_ticks(p->y0, p->y1, ty, tk, 64, &step);
+  for (i = 0; i < n; i++) {
+    float y = cp_py(p, tk[i]);
+    cpr_color(R, C_GRID);
+    SDL_RenderDrawLineF(R->r, x0, y, x1, y);
+    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cpr_text(R, buf, F_SMALL, C_DIM, x0 - 5 * s, y, 2, 1);
+  }
+  cpr_color(R, C_AXIS);
+  if (p->t0 < 0 && p->t1 > 0) {
+    float x = cp_px(p, 0);
+    SDL_RenderDrawLineF(R->r, x, y0, x, y1);
+  }
+  if (p->y0 < 0 && p->y1 > 0) {
+    float y = cp_py(p, 0);
+    SDL_RenderDrawLineF(R->r, x0, y, x1, y);
+  }
+  cpr_text(R, p->axis, F_SMALL, C_DIM, x1 - 2 * s, y1 - 3 * s, 2, 2);
+}
+
+static void drawcurve (cp_renderer *R, const cp_panel *p, const cp_curve *c) {
+  int i, pen = 0;
+  float px = 0, py = 0, w = (c->light ? 1.7f : 2.4f) * R->s;
+  for (i = 0; i < c->s.n; i++) {
+    double y = c->s.y[i];
+    float x, yy;
+    if (!isfinite(y)) {
+      pen = 0;
+      continue;
+    }
+    x = cp_px(p, c->s.t[i]);
+    yy = cp_py(p, y);
+    /* points closer than a pixel to the last drawn one add triangles but nothing visible */
+    if (pen && fabsf(x - px) + fabsf(yy - py) < 1.0f && i + 1 < c->s.n && isfinite(c->s.y[i + 1]))
+      continue;
+    if (pen) cpr_seg(R, px, py, x, yy, w, c->color);
+    else if (i + 1 >= c->s.n || !isfinite(c->s.y[i + 1]))
+      cpr_disc(R, x, yy, w / 2, c->color);  /* an isolated point still shows */
+    px = x;
+    py = yy;
+    pen = 1;
+  }
+  cpr_flush(R);
+}
+
+/* curve i of p in its own y view: the factors of an axis2 panel map through z0..z1 */
+static const cp_panel *viewof (const cp_panel *p, int i, cp_panel *z) {
+  if (!p->axis2 || i == 0 || !(p->z1 > p->z0)) return p;
+  *z = *p;
+  z->y0 = p->z0;
+  z->y1 = p->z1;
+  return z;
+}
+
+/* the factors' axis, right of the plot: ticks and labels in the factor colour */
+static void drawaxis2 (cp_renderer *R, const cp_panel *p) {
+  double tk[64], step;
+  char buf[64];
+  cp_panel z;
+  const cp_panel *v;
+  float s = R->s, x1 = p->plot.x + p->plot.w;
+  int n, i, ty = (int)(p->plot.h / (40 * s));
+  cp_color c = p->ncurves > 1 ? p->curves[1].color : C_DIM;
+  if (!p->axis2 || p->ncurves < 2 || !(p->z1 > p->z0)) return;
+  v = viewof(p, 1, &z);
+  c.r = (unsigned char)(c.r * 0.55f); c.g = (unsigned char)(c.g * 0.55f); c.b = (unsigned char)(c.b * 0.55f);
+  n = cp_ticks(p->z0, p->z1, ty < 2 ? 2 : ty, tk, 64, &step);
+  for (i = 0; i < n; i++) {
+    float y = cp_py(v, tk[i]);
+    cpr_color(R, c);
+    SDL_RenderDrawLineF(R->r, x1, y, x1 + 4 * s, y);
+    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cpr_text(R, buf, F_SMALL, c, x1 + 6 * s, y, 0, 1);
+  }
+  cpr_text(R, "factors", F_SMALL, c, x1 + 4 * s, p->plot.y - 4 * s, 0, 2);
+}
+
+static void drawcursor (cp_renderer *R, const cp_panel *p) {
+  float s = R->s, x = cp_px(p, p->ct);
+  int i;
+  if (!isfinite(p->ct) || x < p->plot.x || x > p->plot.x + p->plot.w) return;
+  cpr_dashed(R, x, p->plot.y, x, p->plot.y + p->plot.h, 1.2f * s, 4 * s, C_CURSOR);
+  cpr_flush(R);
+  for (i = 0; i < p->ncurves; i++) {
+    const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
+    if (!isfinite(m->y)) continue;
+    if (m->has_slope && isfinite(m->slope)) {
+      /* tangent over a fifth of the plot width each side, in data units */
+      double dt = 0.2 * (p->t1 - p->t0);
+      cpr_seg(R, cp_px(p, p->ct - dt), cp_py(pv, m->y - m->slope * dt),
+          cp_px(p, p->ct + dt), cp_py(pv, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
+    }
+  }
+  cpr_flush(R);
+  for (i = p->ncurves - 1; i >= 0; i--) {  /* the main curve's mark ends up on top */
+    const cp_mark *m = &p->marks[i];
+    cp_panel zv;
+    const cp_panel *pv = viewof(p, i, &zv);
+    if (m->undefined) {  /* no derivative here: open rings, at the value and at each side */
+      double ys[3];
+      int k;
+      ys[0] = m->y; ys[1] = m->yl; ys[2] = m->yr;
+      for (k = 0; k < 3; k++) {
+        if (!isfinite(ys[k]) || (k == 2 && ys[2] == ys[1])) continue;
+        cpr_disc(R, x, cp_py(pv, ys[k]), 6.5f * s, C_ERR);
+        cpr_disc(R, x, cp_py(pv, ys[k]), 4 * s, C_WHITE);
+      }
+      continue;
+    }
+    if (!isfinite(m->y)) continue;
+    cpr_disc(R, x, cp_py(pv, m->y), 5.5f * s, C_TANGENT);
+    cpr_disc(R, x, cp_py(pv, m->y), 4 * s, p->curves[i].color);
+  }
+  cpr_flush(R);
+}
+
+/* a legend box in the top right corner of the plot, when a panel has several curves */
+static void drawlegend (cp_renderer *R, const cp_panel *p) {
+  float s = R->s, lh = 18 * s, w = 0, x, y;
+  cp_rect box;
+  int i;
+  if (p->ncurves < 2) return;
+  for (i = 0; i < p->ncurves; i++) w = fmaxf(w, cpr_textw(R, p->curves[i].label, F_SMALL));
+  box = cpr_rect(p->plot.x + p->plot.w - w - 44 * s, p->plot.y + 6 * s, w + 38 * s,
+             lh * p->ncurves + 8 * s);
+  cpr_fillrect(R, box, (cp_color){255, 255, 255, 225});
+  cpr_strokerect(R, box, C_BORDER);
+  for (i = 0; i < p->ncurves; i++) {
+    const cp_curve *c = &p->curves[i];
+    x = box.x + 8 * s;
+    y = box.y + 4 * s + lh * (i + 0.5f);
+    cpr_seg(R, x, y, x + 16 * s, y, (c->light ? 1.7f : 2.4f) * s, c->color);
+    cpr_flush(R);
+    cpr_text(R, c->label, F_SMALL, C_TEXT, x + 22 * s, y, 0, 1);
+  }
+}
+
+void cpr_panel (cp_renderer *R, const cp_panel *p) {
+  float s = R->s;
+  int i;
+  cpr_fillrect(R, p->outer, C_PANEL);
+  cpr_strokerect(R, p->outer, C_BORDER);
+  cpr_text(R, p->title, F_TITLE, C_TEXT, p->outer.x + 10 * s, p->outer.y + 15 * s, 0, 1);
+  if (!(p->t1 > p->t0) || !(p->y1 > p->y0)) return;
+  drawaxes(R, p);
+  cpr_setclip(R, &p->plot);
+  if (p->shade && isfinite(p->s0) && isfinite(p->s1)) {
+    float a = cp_px(p, p->s0), b = cp_px(p, p->s1);
+    cp_color c = p->ncurves > 0 ? p->curves[0].color : C_AXIS;
+    cpr_fillrect(R, cpr_rect(a, p->plot.y, b - a, p->plot.h), cpr_alpha(c, 34));
+    cpr_color(R, cpr_alpha(c, 120));
+    SDL_RenderDrawLineF(R->r, a, p->plot.y, a, p->plot.y + p->plot.h);
+    SDL_RenderDrawLineF(R->r, b, p->plot.y, b, p->plot.y + p->plot.h);
+  }
+  for (i = p->ncurves - 1; i >= 0; i--) {
+    cp_panel zv;
+    drawcurve(R, viewof(p, i, &zv), &p->curves[i]);
+  }
+  drawlegend(R, p);
+  if (p->cursor) drawcursor(R, p);
+  cpr_setclip(R, NULL);
+  cpr_strokerect(R, p->plot, C_BORDER);
+  drawaxis2(R, p);
+}
