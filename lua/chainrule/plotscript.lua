@@ -339,10 +339,11 @@ function M.model (spec, path, opts)
     U[k] = function (x) return link(prev(x)) end
   end
   local H = U[n]
-  local panels = {}
+  local panels, plabels = {}, {}
   for k = 1, n do
     local lbl = spec.chain and labels[k] or (k == 1 and (labels.inner or labels[1]) or (labels.outer or labels[2]))
     lbl = lbl or traced(fns[k], var[k])
+    plabels[k] = lbl
     local head = fmt("%s = %s(%s)", var[k + 1], fname[k], var[k])
     local p = {title = head .. (lbl and (" = " .. lbl) or ""), axis = var[k],
                curves = {{label = fmt("%s(%s)", fname[k], var[k]), color = cols[k], fn = valuefn(L[k])}}}
@@ -354,6 +355,7 @@ function M.model (spec, path, opts)
   -- from the pieces themselves, so a stale title cannot mislabel h; labels.composite overrides
   local hlabel = labels.composite
     or traced(function (x, p) for k = 1, n do x = fns[k](x, p) end return x end, "x")
+    or read.substitute(plabels, var)
   panels[n + 1] = {title = "h(x) = " .. hname .. (hlabel and (" = " .. hlabel) or ""),
                    axis = "x", curves = {{label = "h(x)", color = C_H, fn = valuefn(H)}}}
   local dcurves = {{label = "h'(x)", color = C_DH, fn = derivfn(H, 1)}}
@@ -439,13 +441,27 @@ function M.model (spec, path, opts)
       if d[k] == 0 then zero = true end
     end
     if h ~= h then kind = "smooth" end  -- outside the domain: plainly undefined, said below
+    -- a link with a corner at its input: no tangent on its panel, its factor marked at both sides
+    local lk = {}
+    for k = 1, n do
+      if u[k] == u[k] and d[k] == d[k] and math.abs(d[k]) ~= huge then  -- infinite factors are said above
+        local kk, kl, kr = read.sides(function (t) return (at(k, t)) end, u[k - 1], width)
+        if kk == "corner" then lk[k] = {kind = kk, dl = kl, dr = kr} end
+      end
+    end
+    local broken = next(lk) ~= nil
     local smooth = kind == "smooth" and not inf
     if kind == "infinite" then dh = dl end
     local out = {}
-    for k = 1, n do out[k] = {t = u[k - 1], marks = {{y = u[k], slope = d[k]}}} end
+    for k = 1, n do
+      out[k] = {t = u[k - 1], marks = {{y = u[k], slope = not lk[k] and d[k] or nil, undefined = lk[k] ~= nil}}}
+    end
     out[n + 1] = {t = x, marks = {{y = h, slope = smooth and dh or nil, undefined = not smooth}}}
     local m = {{y = smooth and dh or 0 / 0, undefined = not smooth, yl = dl, yr = dr}}
-    for k = n, 1, -1 do m[#m + 1] = {y = d[k]} end
+    for k = n, 1, -1 do
+      local c = lk[k]
+      m[#m + 1] = c and {y = 0 / 0, undefined = true, yl = c.dl, yr = c.dr} or {y = d[k]}
+    end
     out[n + 2] = {t = x, marks = m}
     -- x = 1.5   u = g(x) = 7.25   y = h(x0) = 381.1
     -- dy/dx = dy/du · du/dx = 157.7 · 3 = 473.1
@@ -457,17 +473,23 @@ function M.model (spec, path, opts)
     local names, vals = {}, {}
     for k = 1, n do
       names[n + 1 - k] = fmt("d%s/d%s", var[k + 1], var[k])
-      vals[n + 1 - k] = g(d[k])
+      vals[n + 1 - k] = lk[k] and "undefined" or g(d[k])
     end
     local line = fmt("dy/dx = %s = %s", table.concat(names, " · "), table.concat(vals, " · "))
-    if inf and zero then line = line .. ": the chain rule does not apply here"
+    if (inf and zero) or (broken and smooth) then line = line .. ": the chain rule does not apply here"
     elseif not smooth and kind ~= "infinite" then line = line .. " (no derivative here)"
     else line = line .. " = " .. g(dh) end
     local lines = {table.concat(parts, "   "), line}
     local why = read.verdict("h'", kind, dl, dr, dig)
     if h ~= h then why = "h is undefined at x0 (outside its domain)"
-    elseif inf and zero and not why then why = "h'(x0) = " .. g(dl) .. " from both sides" end
+    elseif ((inf and zero) or (broken and smooth)) and not why then
+      why = "h'(x0) = " .. g(smooth and dh or dl) .. " from both sides"
+    end
     lines[#lines + 1] = why
+    for k = 1, n do  -- each link without a derivative at its input, in its own words
+      local c = lk[k]
+      if c then lines[#lines + 1] = read.verdict(fname[k] .. "'", c.kind, c.dl, c.dr, dig) end
+    end
     return out, table.concat(lines, "\n"), {x = x, u = u, d = d, h = h, dh = dh, kind = kind, dl = dl, dr = dr}
   end
   return model
