@@ -18,6 +18,10 @@ void cp_renderer_free (cp_renderer *R);
 void cp_fonts_shutdown (void);
 int cp_renderer_hasfont (const cp_renderer *R);
 
+/* The smallest window: every layout is checked to fit its text at this size. */
+#define CP_MINW 640
+#define CP_MINH 400
+
 /* Places header, panels (2x2, 1x4 ... by aspect ratio), sliders and footer in a w x h output. */
 void cp_layout (cp_frame *F, int w, int h);
 
@@ -26,6 +30,10 @@ float cp_readout_height (const cp_frame *F, int w);
 
 /* Draws everything; the caller presents or reads the pixels. */
 void cp_render (cp_renderer *R, const cp_frame *F);
+
+/* Where a panel's legend goes: one row beside the title when it fits (*row = 1), else the box
+   inside the plot that hides the fewest curve pieces and no cursor dot. */
+cp_rect cp_legend_rect (cp_renderer *R, const cp_panel *p, int *row);
 
 /* Data to device pixel mapping of a panel's plot area. */
 float cp_px (const cp_panel *p, double t);

@@ -38,6 +38,34 @@ float cp_readout_height (const cp_frame *F, int w) {
   return 16 * s + 18 * s * lines;
 }
 
+/* a text's width in a font of about cw pixels a character (the layout has no fonts) */
+static float textwidth (const char *s, float cw) {
+  float n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xc0) != 0x80;
+  return n * cw;
+}
+
+/* the legend as one row: a line sample, the label and a gap per curve (12 px DejaVu) */
+static float legendwidth (const cp_panel *p, float s) {
+  float w = 0;
+  int i;
+  for (i = 0; i < p->ncurves; i++) w += 34 * s + textwidth(p->curves[i].label, 7.4f * s);
+  return w;
+}
+
+/* rows the legend takes when wrapped to room; 0 when a single entry is wider than that */
+static int legendlines (const cp_panel *p, float s, float room) {
+  float x = 0;
+  int i, lines = 1;
+  for (i = 0; i < p->ncurves; i++) {
+    float e = 34 * s + textwidth(p->curves[i].label, 7.4f * s);
+    if (e > room) return 0;
+    if (x + e > room) { lines++; x = 0; }
+    x += e;
+  }
+  return lines;
+}
+
 void cp_layout (cp_frame *F, int w, int h) {
   float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, top, bottom, bw, bh;
   int n = F->npanels, cols, bestc = 1, rows, i;
@@ -50,22 +78,35 @@ void cp_layout (cp_frame *F, int w, int h) {
   bw = (float)w - 2 * gap;
   bh = bottom - top - gap;
   if (n < 1) return;
-  for (cols = 1; cols <= n; cols++) {  /* cells closest to a 1.6 aspect ratio */
+  for (cols = 1; cols <= n; cols++) {  /* cells closest to a 1.6 aspect ratio, few left empty */
     double cw, ch, d;
     rows = (n + cols - 1) / cols;
     cw = (bw - (cols - 1) * gap) / cols;
     ch = (bh - (rows - 1) * gap) / rows;
-    d = fabs(log(cw / ch / 1.6));
+    d = fabs(log(cw / ch / 1.6)) + 0.25 * (rows * cols - n);  /* a stretched cell costs a little */
     if (d < best - 1e-9) { best = d; bestc = cols; }
   }
   cols = bestc;
   rows = (n + cols - 1) / cols;
   for (i = 0; i < n; i++) {
     cp_panel *p = &F->panels[i];
-    float cw = (bw - (cols - 1) * gap) / cols, ch = (bh - (rows - 1) * gap) / rows;
+    /* the last row's panels share its whole width: no empty cells */
+    int inrow = i / cols < rows - 1 ? cols : n - (rows - 1) * cols;
+    float cw = (bw - (inrow - 1) * gap) / inrow, ch = (bh - (rows - 1) * gap) / rows;
     float x = gap + (i % cols) * (cw + gap), y = top + (i / cols) * (ch + gap);
+    float head = 30 * s, right = (p->axis2 ? 56 : 12) * s;
     p->outer = cpr_rect(x, y, cw, ch);
-    p->plot = cpr_rect(x + 58 * s, y + 30 * s, cw - 58 * s - (p->axis2 ? 56 : 12) * s, ch - 30 * s - 26 * s);
+    p->legend = 0;
+    if (p->ncurves > 1) {  /* the legend goes above the plot, where it hides nothing, if it fits */
+      float room = cw - right - (p->axis2 ? 18 : 10) * s, tw = 10 * s + textwidth(p->title, 8.6f * s) + 16 * s;
+      int lines = legendlines(p, s, room);
+      if (tw + legendwidth(p, s) <= cw - right) p->legend = 1;
+      else if (lines > 0 && ch - 56 * s - 18 * s * lines > 40 * s) {
+        p->legend = 1 + lines;
+        head += 18 * s * lines;
+      }
+    }
+    p->plot = cpr_rect(x + 58 * s, y + head, cw - 58 * s - right, ch - head - 26 * s);
     if (p->plot.w < 10) p->plot.w = 10;
     if (p->plot.h < 10) p->plot.h = 10;
   }

@@ -140,33 +140,32 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
   cpr_flush(R);
 }
 
-/* a legend box in the top right corner of the plot, when a panel has several curves */
-static void drawlegend (cp_renderer *R, const cp_panel *p) {
-  float s = R->s, lh = 18 * s, w = 0, x, y;
-  cp_rect box;
-  int i;
-  if (p->ncurves < 2) return;
-  for (i = 0; i < p->ncurves; i++) w = fmaxf(w, cpr_textw(R, p->curves[i].label, F_SMALL));
-  box = cpr_rect(p->plot.x + p->plot.w - w - 44 * s, p->plot.y + 6 * s, w + 38 * s,
-             lh * p->ncurves + 8 * s);
-  cpr_fillrect(R, box, (cp_color){255, 255, 255, 225});
-  cpr_strokerect(R, box, C_BORDER);
-  for (i = 0; i < p->ncurves; i++) {
-    const cp_curve *c = &p->curves[i];
-    x = box.x + 8 * s;
-    y = box.y + 4 * s + lh * (i + 0.5f);
-    cpr_seg(R, x, y, x + 16 * s, y, (c->light ? 1.7f : 2.4f) * s, c->color);
-    cpr_flush(R);
-    cpr_text(R, c->label, F_SMALL, C_TEXT, x + 22 * s, y, 0, 1);
+/* the title, cut short with an ellipsis where it would run past the panel (or into the legend) */
+static void titled (cp_renderer *R, const cp_panel *p) {
+  float s = R->s, room = p->outer.w - 20 * s;
+  char buf[sizeof p->title + 4];
+  size_t n = strlen(p->title);
+  int row;
+  if (p->legend == 1) {
+    cp_rect L = cp_legend_rect(R, p, &row);
+    if (row) room = L.x - p->outer.x - 26 * s;
   }
+  if (p->axis2 && p->legend < 2)  /* the factors' axis names itself at the right of this line */
+    room = fminf(room, p->plot.x + p->plot.w - p->outer.x - 14 * s);
+  memcpy(buf, p->title, n + 1);
+  while (n > 0 && cpr_textw(R, buf, F_TITLE) > room) {
+    do n--; while (n > 0 && ((unsigned char)p->title[n] & 0xc0) == 0x80);  /* whole UTF-8 characters */
+    memcpy(buf, p->title, n);
+    memcpy(buf + n, "\xe2\x80\xa6", 4);
+  }
+  cpr_text(R, buf, F_TITLE, C_TEXT, p->outer.x + 10 * s, p->outer.y + 15 * s, 0, 1);
 }
 
 void cpr_panel (cp_renderer *R, const cp_panel *p) {
-  float s = R->s;
   int i;
   cpr_fillrect(R, p->outer, C_PANEL);
   cpr_strokerect(R, p->outer, C_BORDER);
-  cpr_text(R, p->title, F_TITLE, C_TEXT, p->outer.x + 10 * s, p->outer.y + 15 * s, 0, 1);
+  titled(R, p);
   if (!(p->t1 > p->t0) || !(p->y1 > p->y0)) return;
   drawaxes(R, p);
   cpr_setclip(R, &p->plot);
@@ -182,9 +181,9 @@ void cpr_panel (cp_renderer *R, const cp_panel *p) {
     cp_panel zv;
     drawcurve(R, viewof(p, i, &zv), &p->curves[i]);
   }
-  drawlegend(R, p);
   if (p->cursor) drawcursor(R, p);
   cpr_setclip(R, NULL);
+  cpr_legend(R, p);
   cpr_strokerect(R, p->plot, C_BORDER);
   drawaxis2(R, p);
 }

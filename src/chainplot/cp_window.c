@@ -71,6 +71,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
                          o->w ? o->w : 1280, o->h ? o->h : 800,
                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
   if (!win) return -1;
+  SDL_SetWindowMinimumSize(win, CP_MINW, CP_MINH);  /* the smallest layout known to fit its text */
   r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
   if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
   if (!r) {
@@ -136,6 +137,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         break;
       case SDL_WINDOWEVENT:
         redraw = 1;
+        /* without a window manager nothing enforces the minimum size: put it back */
+        if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED && (ev.window.data1 < CP_MINW || ev.window.data2 < CP_MINH))
+          SDL_SetWindowSize(win, ev.window.data1 < CP_MINW ? CP_MINW : ev.window.data1,
+                            ev.window.data2 < CP_MINH ? CP_MINH : ev.window.data2);
         break;
       case SDL_TEXTINPUT:
         if (strcmp(ev.text.text, "?") == 0) {
