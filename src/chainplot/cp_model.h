@@ -43,7 +43,8 @@ typedef struct cp_panel {
   double ct;
   cp_mark marks[CP_MAXCURVES];
   cp_rect outer, plot;      /* set by cp_layout */
-  int legend;               /* set by cp_layout: 1 beside the title, 2 on a line of its own, 0 inside */
+  int legend;               /* set by cp_layout: 1 beside the title, 1 + n on n lines of its own, 0 inside */
+  int tx, ty, tz;           /* set by cp_layout: tick targets of the x, y and factor axes */
   int axis2;                /* the light curves (factors) have their own y view z0..z1, on the right */
   double z0, z1;
 } cp_panel;

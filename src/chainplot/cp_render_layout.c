@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cp_render_int.h"
+#include "cp_axis.h"
 
 float cp_px (const cp_panel *p, double t) {
   return (float)(p->plot.x + (t - p->t0) / (p->t1 - p->t0) * p->plot.w);
@@ -66,6 +67,34 @@ static int legendlines (const cp_panel *p, float s, float room) {
   return lines;
 }
 
+/* tick targets and the room their labels and notes take: the margins follow the widest label */
+static void axes (cp_panel *p, float s, float head, float right) {
+  cp_rect o = p->outer;
+  float cw = 7.7f * s, left = 58 * s, bottom = 26 * s;  /* a DejaVu digit at 12 px */
+  int pass;
+  for (pass = 0; pass < 2; pass++) {
+    cp_axis a;
+    float h = head;
+    p->ty = (int)(p->plot.h / (40 * s));
+    cp_axis_make(&a, p->y0, p->y1, p->ty, 0, cw);
+    left = fmaxf(58 * s, cp_axis_chars(&a) * cw + 16 * s);
+    if (a.note[0]) h += 14 * s;
+    bottom = 26 * s;
+    p->tz = p->ty;
+    if (p->axis2 && p->z1 > p->z0) {
+      cp_axis_make(&a, p->z0, p->z1, p->tz, 0, cw);
+      right = fmaxf(right, cp_axis_chars(&a) * cw + 14 * s);
+      if (a.note[0]) bottom = 40 * s;
+    }
+    cp_axis_make(&a, p->t0, p->t1, (int)(p->plot.w / (70 * s)), p->plot.w, cw);
+    p->tx = a.target;
+    if (a.note[0]) bottom = 40 * s;
+    p->plot = cpr_rect(o.x + left, o.y + h, o.w - left - right, o.h - h - bottom);
+    if (p->plot.w < 10) p->plot.w = 10;
+    if (p->plot.h < 10) p->plot.h = 10;
+  }
+}
+
 void cp_layout (cp_frame *F, int w, int h) {
   float s = F->scale > 0 ? F->scale : 1, gap = 8 * s, top, bottom, bw, bh;
   int n = F->npanels, cols, bestc = 1, rows, i;
@@ -107,6 +136,7 @@ void cp_layout (cp_frame *F, int w, int h) {
       }
     }
     p->plot = cpr_rect(x + 58 * s, y + head, cw - 58 * s - right, ch - head - 26 * s);
+    axes(p, s, head, right);
     if (p->plot.w < 10) p->plot.w = 10;
     if (p->plot.h < 10) p->plot.h = 10;
   }

@@ -4,32 +4,34 @@
 #include <string.h>
 
 #include "cp_render_int.h"
-#include "cp_ticks.h"
+#include "cp_axis.h"
 
 static void drawaxes (cp_renderer *R, const cp_panel *p) {
-  double tk[64], step;
-  char buf[64];
-  int n, i;
+  cp_axis a;
+  char buf[128];
+  int i;
   float s = R->s, x0 = p->plot.x, y0 = p->plot.y, x1 = x0 + p->plot.w, y1 = y0 + p->plot.h;
-  int tx = (int)(p->plot.w / (70 * s)), ty = (int)(p->plot.h / (40 * s));
-  if (tx < 2) tx = 2;
-  if (ty < 2) ty = 2;
-  n = cp_ticks(p->t0, p->t1, tx, tk, 64, &step);
-  for (i = 0; i < n; i++) {
-    float x = cp_px(p, tk[i]);
+  cp_axis_make(&a, p->t0, p->t1, p->tx, 0, 0);
+  for (i = 0; i < a.n; i++) {
+    float x = cp_px(p, a.t[i]);
     cpr_color(R, C_GRID);
     SDL_RenderDrawLineF(R->r, x, y0, x, y1);
-    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cp_axis_label(&a, i, buf, sizeof buf);
     cpr_text(R, buf, F_SMALL, C_DIM, x, y1 + 4 * s, 1, 0);
   }
-  n = cp_ticks(p->y0, p->y1, ty, tk, 64, &step);
-  for (i = 0; i < n; i++) {
-    float y = cp_py(p, tk[i]);
+  if (a.note[0]) {  /* what the labels leave out, on a line of its own under them */
+    snprintf(buf, sizeof buf, "%s: %s", p->axis, a.note);
+    cpr_text(R, buf, F_SMALL, C_DIM, x0, y1 + 20 * s, 0, 0);
+  }
+  cp_axis_make(&a, p->y0, p->y1, p->ty, 0, 0);
+  for (i = 0; i < a.n; i++) {
+    float y = cp_py(p, a.t[i]);
     cpr_color(R, C_GRID);
     SDL_RenderDrawLineF(R->r, x0, y, x1, y);
-    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cp_axis_label(&a, i, buf, sizeof buf);
     cpr_text(R, buf, F_SMALL, C_DIM, x0 - 5 * s, y, 2, 1);
   }
+  if (a.note[0]) cpr_text(R, a.note, F_SMALL, C_DIM, p->outer.x + 10 * s, y0 - 2 * s, 0, 2);
   cpr_color(R, C_AXIS);
   if (p->t0 < 0 && p->t1 > 0) {
     float x = cp_px(p, 0);
@@ -78,24 +80,25 @@ static const cp_panel *viewof (const cp_panel *p, int i, cp_panel *z) {
 
 /* the factors' axis, right of the plot: ticks and labels in the factor colour */
 static void drawaxis2 (cp_renderer *R, const cp_panel *p) {
-  double tk[64], step;
+  cp_axis a;
   char buf[64];
   cp_panel z;
   const cp_panel *v;
   float s = R->s, x1 = p->plot.x + p->plot.w;
-  int n, i, ty = (int)(p->plot.h / (40 * s));
+  int i;
   cp_color c = p->ncurves > 1 ? p->curves[1].color : C_DIM;
   if (!p->axis2 || p->ncurves < 2 || !(p->z1 > p->z0)) return;
   v = viewof(p, 1, &z);
   c.r = (unsigned char)(c.r * 0.55f); c.g = (unsigned char)(c.g * 0.55f); c.b = (unsigned char)(c.b * 0.55f);
-  n = cp_ticks(p->z0, p->z1, ty < 2 ? 2 : ty, tk, 64, &step);
-  for (i = 0; i < n; i++) {
-    float y = cp_py(v, tk[i]);
+  cp_axis_make(&a, p->z0, p->z1, p->tz, 0, 0);
+  for (i = 0; i < a.n; i++) {
+    float y = cp_py(v, a.t[i]);
     cpr_color(R, c);
     SDL_RenderDrawLineF(R->r, x1, y, x1 + 4 * s, y);
-    cp_ticklabel(tk[i], step, buf, sizeof buf);
+    cp_axis_label(&a, i, buf, sizeof buf);
     cpr_text(R, buf, F_SMALL, c, x1 + 6 * s, y, 0, 1);
   }
+  if (a.note[0]) cpr_text(R, a.note, F_SMALL, c, p->outer.x + p->outer.w - 6 * s, p->plot.y + p->plot.h + 20 * s, 2, 0);
   cpr_text(R, "factors", F_SMALL, c, x1 + 4 * s, p->plot.y - 4 * s, 0, 2);
 }
 

@@ -2,9 +2,11 @@
 #include <stdlib.h>
 
 #include "SDL.h"
+#include "SDL_ttf.h"
 #include "cp_check.h"
 #include "cp_app.h"
 #include "cp_render.h"
+#include "cp_axis.h"
 
 /* fontconfig keeps its configuration cache for the life of the process: not our leak */
 const char *__lsan_default_suppressions (void);
@@ -132,6 +134,65 @@ static void small (void) {
   }
 }
 
+/* 4: after a deep wheel zoom every panel's y labels are distinct, fit left of the plot (measured in
+   the font drawn with) and keep their sign; x labels fit between each other */
+static void deepzoom (void) {
+  cp_app *A = cp_app_new(0, 64u << 20, 20000000L);
+  char *path = cp_font_find("DejaVu Sans");
+  TTF_Font *font;
+  int z, q, k;
+  CHECK(path != NULL && TTF_Init() == 0 && (font = TTF_OpenFont(path, 12)) != NULL, "DejaVu Sans at 12 px");
+  free(path);
+  if (!font) return;
+  cp_app_open(A, CP_SRCDIR "/plots/cubic.lua");
+  cp_app_setcursor(A, -1.5);
+  cp_app_update(A, 1280, 800);
+  for (z = 0; z < 14; z++) {
+    cp_panel *p = &A->F.panels[3];
+    cp_app_zoom(A, cp_px(p, -1.5), cp_py(p, p->marks[0].y), 0.3, 3);
+    cp_app_update(A, 1280, 800);
+    cp_app_update(A, 1280, 800);
+  }
+  CHECK(A->x1 - A->x0 < 1e-5, "deep: the x view is %g wide", A->x1 - A->x0);
+  for (q = 0; q < A->F.npanels; q++) {
+    cp_panel *p = &A->F.panels[q];
+    cp_axis a;
+    char b[64], prev[64] = "";
+    int w, h, n = cp_axis_make(&a, p->y0, p->y1, p->ty, 0, 0);
+    CHECK(n >= 2, "panel %d has %d y ticks", q, n);
+    for (k = 0; k < n; k++) {
+      cp_axis_label(&a, k, b, sizeof b);
+      TTF_SizeUTF8(font, b, &w, &h);
+      CHECK(p->outer.x + 2 <= p->plot.x - 5 - w, "panel %d: y label %s (%d px) fits left of the plot", q, b, w);
+      CHECK(strcmp(b, prev) != 0, "panel %d: y labels %s repeat", q, b);
+      CHECK(fabs((a.scaled ? a.offset + atof(b) * pow(10, a.exp) : atof(b)) - a.t[k]) <= a.step * 1e-6,
+            "panel %d: %s with \"%s\" reads the tick %.12g", q, b, a.note, a.t[k]);
+      memcpy(prev, b, sizeof prev);
+    }
+    n = cp_axis_make(&a, p->t0, p->t1, p->tx, 0, 0);
+    for (k = 0; k + 1 < n; k++) {
+      int w2;
+      cp_axis_label(&a, k, b, sizeof b);
+      TTF_SizeUTF8(font, b, &w, &h);
+      cp_axis_label(&a, k + 1, b, sizeof b);
+      TTF_SizeUTF8(font, b, &w2, &h);
+      CHECK(cp_px(p, a.t[k + 1]) - cp_px(p, a.t[k]) >= (w + w2) / 2.0 + 4, "panel %d: x labels %d, %d apart", q, k, k + 1);
+    }
+  }
+  /* h' at x = -1.5 is about -326: its axis keeps the sign (in the labels or in the offset) */
+  {
+    cp_panel *p = &A->F.panels[3];
+    cp_axis a;
+    char b[64];
+    cp_axis_make(&a, p->y0, p->y1, p->ty, 0, 0);
+    cp_axis_label(&a, 0, b, sizeof b);
+    CHECK(a.scaled ? a.offset < 0 : b[0] == '-', "h' labels negative: %s (%s)", b, a.note);
+  }
+  TTF_CloseFont(font);
+  TTF_Quit();
+  cp_app_free(A);
+}
+
 int main (void) {
   if (SDL_Init(0) != 0) {
     printf("SDL_Init: %s\n", SDL_GetError());
@@ -139,6 +200,7 @@ int main (void) {
   }
   legends();
   small();
+  deepzoom();
   SDL_Quit();
   return report();
 }
