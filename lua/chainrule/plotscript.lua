@@ -180,18 +180,32 @@ function M.validate (spec, where)
   end
   if spec.params ~= nil then
     if type(spec.params) ~= "table" then bad("params", "a table of {value, min, max}", tname(spec.params)) end
-    local n = 0
-    for name, p in pairs(spec.params) do
+    local n, list, seen = 0, #spec.params > 0, {}
+    -- a list {{name = "w", value = ...}, ...} keeps its order; a table by name is sorted by name
+    for key, p in pairs(spec.params) do
       n = n + 1
-      if type(name) ~= "string" then bad("params", "a table with string keys", "key " .. tname(name)) end
-      local f = "params." .. name
-      if type(p) ~= "table" then bad(f, "a table {value = , min = , max = }", tname(p)) end
+      local name, f = key, "params." .. tostring(key)
+      if list then
+        if math.type(key) ~= "integer" then bad("params", "a list of {name = , value = , min = , max = } alone", "key " .. tname(key)) end
+        f = fmt("params[%d]", key)
+        if type(p) ~= "table" then bad(f, "a table {name = , value = , min = , max = }", tname(p)) end
+        name = p.name
+        if type(name) ~= "string" then bad(f .. ".name", "a string", tname(name)) end
+        if seen[name] then error(fmt("%sfield '%s' repeats the parameter name '%s'", pre, f, name), 0) end
+        seen[name] = true
+      else
+        if type(name) ~= "string" then bad("params", "a table with string keys", "key " .. tname(name)) end
+        if type(p) ~= "table" then bad(f, "a table {value = , min = , max = }", tname(p)) end
+      end
       for _, k in ipairs{"value", "min", "max"} do
         if type(p[k]) ~= "number" then bad(f .. "." .. k, "a number", tname(p[k])) end
       end
       if not (p.min < p.max) or not (p.value >= p.min and p.value <= p.max) then
         error(fmt("%sfield '%s' needs min < max and min <= value <= max (got %s, %s, %s)",
           pre, f, tostring(p.min), tostring(p.value), tostring(p.max)), 0)
+      end
+      if p.step ~= nil and not (type(p.step) == "number" and p.step > 0 and p.step <= p.max - p.min) then
+        bad(f .. ".step", "a number > 0 and at most max - min", type(p.step) == "number" and tostring(p.step) or tname(p.step))
       end
     end
     if n > 8 then error(fmt("%sfield 'params' may hold at most 8 parameters (got %d)", pre, n), 0) end
@@ -242,17 +256,31 @@ function M.model (spec, path, opts)
   opts = opts or {}
   local where = path and (path .. ": ") or ""
   local P, plist = {}, {}
-  for name, p in pairs(spec.params or {}) do
-    P[name] = p.value
-    plist[#plist + 1] = {name = name, value = p.value, min = p.min, max = p.max}
+  local params = spec.params or {}
+  if #params > 0 then  -- the list form: in the order written
+    for i, p in ipairs(params) do
+      plist[i] = {name = p.name, value = p.value, min = p.min, max = p.max, step = p.step, initial = p.value}
+    end
+  else
+    for name, p in pairs(params) do
+      plist[#plist + 1] = {name = name, value = p.value, min = p.min, max = p.max, step = p.step, initial = p.value}
+    end
+    table.sort(plist, function (a, b) return a.name < b.name end)
   end
-  table.sort(plist, function (a, b) return a.name < b.name end)
+  for _, p in ipairs(plist) do P[p.name] = p.value end
   local model = {title = spec.title or (path and path:match("([^/]+)$")) or "chainplot",
                  x = spec.x or {-5, 5}, params = plist, P = P}
+  -- v clamped to the slider, on its steps when it has them (counted from min)
+  local function snap (p, v)
+    if p.step then v = p.min + math.floor((v - p.min) / p.step + 0.5) * p.step end
+    return math.max(p.min, math.min(p.max, v))
+  end
   function model.setparam (i, v)
     local p = plist[i]
-    if p then
-      p.value = math.max(p.min, math.min(p.max, v))
+    if p and v == v then
+      v = snap(p, v)
+      if v == p.value then return end
+      p.value = v
       P[p.name] = p.value
       if model.recompile then model.recompile() end  -- the params are constants in the trace
     end

@@ -32,6 +32,7 @@ cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
   A->F.scale = 1;
   A->hx0 = -5;
   A->hx1 = 5;
+  A->snap = 1;
   return A;
 }
 
@@ -45,6 +46,7 @@ cp_app *cp_app_wrap (lua_State *L) {
   A->F.scale = 1;
   A->hx0 = -5;
   A->hx1 = 5;
+  A->snap = 1;
   return A;
 }
 
@@ -448,6 +450,10 @@ void cp_app_update (cp_app *A, int w, int h) {
     for (p = 0; p < A->F.npanels; p++) A->F.panels[p].cursor = 0;
     A->F.readout[0] = 0;
   }
+  if (A->cursor && A->snapwhat[0] && A->cx == A->snapx) {  /* the footer says what the cursor snapped to */
+    size_t n = strlen(A->F.readout);
+    snprintf(A->F.readout + n, sizeof A->F.readout - n, "\nsnapped to %s", A->snapwhat);
+  }
   cp_layout(&A->F, w, h);  /* the footer grows to the read-out's lines */
   showerror(A);
 }
@@ -566,9 +572,22 @@ void cp_app_boxzoom (cp_app *A, int p, cp_rect b) {
 void cp_app_hover (cp_app *A, float x, float y) {
   int p = cp_app_panelat(A, x, y);
   cp_panel *P;
+  double t, sx;
+  A->F.hover = p + 1;  /* every panel, u panels too, shows the mouse's coordinates */
+  A->F.mx = x;
+  A->F.my = y;
   if (p < 0) return;
   P = &A->F.panels[p];
-  if (P->isx && x >= P->plot.x && x <= P->plot.x + P->plot.w) cp_app_setcursor(A, cp_tx(P, x));
+  if (!P->isx || x < P->plot.x || x > P->plot.x + P->plot.w || A->pinned) return;
+  t = cp_tx(P, x);
+  A->snapwhat[0] = 0;
+  /* within 8 pixels of a zero or an extremum of h or h', the cursor sits on it */
+  if (A->snap && cp_app_snapto(A, t, 8 * A->F.scale * (P->t1 - P->t0) / P->plot.w, &sx,
+                               A->snapwhat, sizeof A->snapwhat)) {
+    t = sx;
+    A->snapx = sx;
+  }
+  cp_app_setcursor(A, t);
 }
 
 int cp_app_export (cp_app *A, const char *font, int w, int h, float scale, const char *png,

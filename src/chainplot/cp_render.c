@@ -302,12 +302,14 @@ float cpr_wrapped (cp_renderer *R, const char *s, int font, cp_color c, float x,
 }
 
 static const char *helplines[][2] = {
-  {"mouse, arrow keys", "move the linked cursor x0"},
+  {"mouse, arrow keys", "move the cursor x0 (it snaps to zeros, extrema)"},
+  {"click", "pin the cursor (click again to let it follow)"},
+  {"x, then a number", "set x0 exactly (Enter; Esc cancels)"},
   {"wheel", "zoom at the mouse (shift: x only, ctrl: y only)"},
   {"drag", "pan the panel under the mouse"},
   {"shift + drag", "zoom to a box"},
-  {"slider", "drag to change a parameter"},
-  {"r", "reset the view"},
+  {"slider", "drag; click its value or Tab to type one"},
+  {"r", "reset the view and the sliders"},
   {"a", "fit y to the visible curves"},
   {"s", "save a PNG screenshot (the path is printed)"},
   {"n, p", "next, previous script in the folder"},
@@ -329,6 +331,7 @@ void cp_render (cp_renderer *R, const cp_frame *F) {
   cpr_text(R, F->status[0] ? F->status : "h: help", F->statuserr ? F_TITLE : F_SMALL,
        F->statuserr ? C_ERR : C_DIM, ow - 10 * s, F->header.h / 2, 2, 1);
   for (i = 0; i < F->npanels; i++) cpr_panel(R, &F->panels[i]);
+  cpr_hover(R, F);
   /* footer: sliders, then the chain rule read out at x0 */
   cpr_fillrect(R, F->footer, C_PANEL);
   cpr_color(R, C_BORDER);

@@ -35,6 +35,9 @@ void cp_render (cp_renderer *R, const cp_frame *F);
    inside the plot that hides the fewest curve pieces and no cursor dot. */
 cp_rect cp_legend_rect (cp_renderer *R, const cp_panel *p, int *row);
 
+/* A slider's number as shown: on its step's decimals, else 4 significant digits. */
+void cp_slidernum (const cp_slider *sl, double v, char *buf, size_t size);
+
 /* Data to device pixel mapping of a panel's plot area. */
 float cp_px (const cp_panel *p, double t);
 float cp_py (const cp_panel *p, double y);

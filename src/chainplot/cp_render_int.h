@@ -63,6 +63,8 @@ void cpr_setclip (cp_renderer *R, const cp_rect *q);
 
 /* one panel: frame, axes, curves, legend and cursor */
 void cpr_panel (cp_renderer *R, const cp_panel *p);
+/* the mouse's coordinates in the panel under it */
+void cpr_hover (cp_renderer *R, const cp_frame *F);
 /* the legend of a panel with several curves, where it hides nothing */
 void cpr_legend (cp_renderer *R, const cp_panel *p);
 /* the footer: sliders and the read-out */

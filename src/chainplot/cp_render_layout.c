@@ -100,7 +100,7 @@ void cp_layout (cp_frame *F, int w, int h) {
   int n = F->npanels, cols, bestc = 1, rows, i;
   double best = 1e9;
   F->header = cpr_rect(0, 0, (float)w, 30 * s);
-  F->footer.h = cp_readout_height(F, w) + (F->nsliders > 0 ? 30 * s : 0);
+  F->footer.h = cp_readout_height(F, w) + (F->nsliders > 0 ? 40 * s : 0);
   F->footer = cpr_rect(0, h - F->footer.h, (float)w, F->footer.h);
   top = F->header.h;
   bottom = F->footer.y;
@@ -133,7 +133,7 @@ void cp_layout (cp_frame *F, int w, int h) {
       else if (lines > 0 && ch - 56 * s - 18 * s * lines > 40 * s) {
         p->legend = 1 + lines;
         head += 18 * s * lines;
-      }
+      } else if (10 * s + legendwidth(p, s) <= cw - right) p->legend = 1;  /* the title cut short, or gone */
     }
     p->plot = cpr_rect(x + 58 * s, y + head, cw - 58 * s - right, ch - head - 26 * s);
     axes(p, s, head, right);
@@ -142,8 +142,12 @@ void cp_layout (cp_frame *F, int w, int h) {
   }
   for (i = 0; i < F->nsliders; i++) {
     float sw = ((float)w - 2 * gap) / F->nsliders;
-    F->sliders[i].track = cpr_rect(gap + i * sw + 90 * s, F->footer.y + 14 * s, sw - 170 * s, 4 * s);
-    if (F->sliders[i].track.w < 20) F->sliders[i].track.w = 20;
+    cp_slider *sl = &F->sliders[i];
+    float name = 24 * s + textwidth(sl->name, 8.6f * s);  /* the name, then the track, then its value */
+    if (name < 50 * s) name = 50 * s;
+    sl->track = cpr_rect(gap + i * sw + name, F->footer.y + 14 * s, sw - name - 100 * s, 4 * s);
+    if (sl->track.w < 20) sl->track.w = 20;
+    sl->valuebox = cpr_rect(sl->track.x + sl->track.w + 14 * s, sl->track.y + 2 * s - 11 * s, 76 * s, 22 * s);
   }
 }
 

@@ -73,7 +73,7 @@ static int wrap (cp_renderer *R, const cp_panel *p, float room, int upto, float 
 /* the legend's rectangle as drawn; *row is set when it is drawn as rows above the plot */
 cp_rect cp_legend_rect (cp_renderer *R, const cp_panel *p, int *row) {
   float s = R->s, lh = 18 * s, w = 0, rw = 0, m = 6 * s, x1 = p->plot.x + p->plot.w - (p->axis2 ? 8 * s : 0);
-  float left = p->outer.x + 10 * s + cpr_textw(R, p->title, F_TITLE) + 16 * s;
+  float left = p->outer.x + 10 * s;  /* the title gives way to the legend when both do not fit */
   cp_rect best = cpr_rect(0, 0, 0, 0);
   long bestn = -1;
   int i;

@@ -155,6 +155,7 @@ static void titled (cp_renderer *R, const cp_panel *p) {
   }
   if (p->axis2 && p->legend < 2)  /* the factors' axis names itself at the right of this line */
     room = fminf(room, p->plot.x + p->plot.w - p->outer.x - 14 * s);
+  if (room < 40 * s) return;  /* no room even for "h…": the legend names the curves */
   memcpy(buf, p->title, n + 1);
   while (n > 0 && cpr_textw(R, buf, F_TITLE) > room) {
     do n--; while (n > 0 && ((unsigned char)p->title[n] & 0xc0) == 0x80);  /* whole UTF-8 characters */
@@ -189,4 +190,40 @@ void cpr_panel (cp_renderer *R, const cp_panel *p) {
   cpr_legend(R, p);
   cpr_strokerect(R, p->plot, C_BORDER);
   drawaxis2(R, p);
+}
+
+/* v to the pixel resolution res: enough decimals to tell neighbouring pixels apart */
+static void coord (double v, double res, char *buf, size_t size) {
+  int dec = res > 0 && res < 1 ? (int)ceil(-log10(res)) : 0;
+  if (fabs(v) >= 1e7 || dec > 12) snprintf(buf, size, "%.6g", v);
+  else snprintf(buf, size, "%.*f", dec, fabs(v) < res / 2 ? 0.0 : v);
+}
+
+/* the mouse's coordinates in the panel under it, in a small box beside the pointer */
+void cpr_hover (cp_renderer *R, const cp_frame *F) {
+  const cp_panel *p;
+  char a[48], b[48], buf[128];
+  float s = R->s, w, x, y;
+  cp_rect box;
+  if (F->hover < 1 || F->hover > F->npanels || F->help || F->editing) return;
+  p = &F->panels[F->hover - 1];
+  if (F->mx < p->plot.x || F->mx > p->plot.x + p->plot.w || F->my < p->plot.y || F->my > p->plot.y + p->plot.h
+      || !(p->t1 > p->t0) || !(p->y1 > p->y0)) return;
+  coord(cp_tx(p, F->mx), (p->t1 - p->t0) / p->plot.w, a, sizeof a);
+  coord(cp_ty(p, F->my), (p->y1 - p->y0) / p->plot.h, b, sizeof b);
+  {  /* the vertical is named as in the title: u, y, h(x), h'(x) */
+    const char *eq = strstr(p->title, " = ");
+    int named = eq && eq - p->title <= 12;
+    snprintf(buf, sizeof buf, "%s = %s,  %.*s = %s", p->axis, a, named ? (int)(eq - p->title) : 1,
+             named ? p->title : "y", b);
+  }
+  w = cpr_textw(R, buf, F_SMALL) + 12 * s;
+  x = F->mx + 14 * s;
+  y = F->my + 14 * s;
+  if (x + w > p->plot.x + p->plot.w) x = F->mx - 14 * s - w;  /* stays inside the plot */
+  if (y + 20 * s > p->plot.y + p->plot.h) y = F->my - 14 * s - 20 * s;
+  box = cpr_rect(x, y, w, 20 * s);
+  cpr_fillrect(R, box, (cp_color){255, 255, 255, 235});
+  cpr_strokerect(R, box, C_AXIS);
+  cpr_text(R, buf, F_SMALL, C_TEXT, x + 6 * s, y + 10 * s, 0, 1);
 }

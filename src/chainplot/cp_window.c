@@ -8,6 +8,7 @@
 #include "SDL_image.h"
 
 #include "cp_app.h"
+#include "cp_input.h"
 #include "cp_render.h"
 #include "cp_window.h"
 
@@ -131,6 +132,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     do {
       float mx, my;
       SDL_Keymod mod = SDL_GetModState();
+      if (ev.type && cp_input_event(A, &ev, scale)) {  /* typed values come first */
+        redraw = 1;
+        continue;
+      }
       switch (ev.type) {
       case SDL_QUIT:
         running = 0;
@@ -205,7 +210,8 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         if (m.mode == 2) {
           cp_app_boxzoom(A, m.panel, A->F.boxr);
           A->F.box = 0;
-        }
+        } else if (m.mode == 1 && fabsf(ev.button.x * scale - m.sx) + fabsf(ev.button.y * scale - m.sy) < 4 * scale)
+          cp_app_click(A, ev.button.x * scale, ev.button.y * scale);  /* a click, not a drag: pin */
         m.mode = 0;
         redraw = 1;
         break;
