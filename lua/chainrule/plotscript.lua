@@ -215,13 +215,15 @@ end
 
 -- ---------- the model chainplot draws ----------
 
+-- every colour reads on white (contrast 3:1 or more, as WCAG asks of graphics; a test checks)
 local palette = {
-  {31, 119, 180}, {148, 103, 189}, {140, 86, 75}, {255, 127, 14},  -- links, inner to outer
+  {31, 119, 180}, {148, 103, 189}, {140, 86, 75}, {217, 95, 2},  -- links, inner to outer
 }
 local C_H, C_DH, C_D2 = {44, 160, 44}, {214, 39, 40}, {148, 103, 189}
 
+-- a factor of h' in its link's own colour (drawn thinner): a paler one would not read on white
 local function light (c)
-  return {(c[1] + 255) // 2, (c[2] + 255) // 2, (c[3] + 255) // 2}
+  return {c[1], c[2], c[3]}
 end
 
 local function linkcolors (n)

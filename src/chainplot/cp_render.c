@@ -97,6 +97,7 @@ void cp_renderer_free (cp_renderer *R) {
     if (R->font[i]) TTF_CloseFont(R->font[i]);
   if (R->ttf) TTF_Quit();
   free(R->vx);
+  free(R->pts);
   free(R);
 }
 
@@ -193,7 +194,7 @@ void cpr_strokerect (cp_renderer *R, cp_rect q, cp_color c) {
   SDL_RenderDrawRectF(R->r, &f);
 }
 
-int cpr_vxreserve (cp_renderer *R, int more) {
+int cpr_reserve (cp_renderer *R, int more) {
   if (R->nvx + more > R->capvx) {
     int cap = R->capvx ? R->capvx : 4096;
     SDL_Vertex *v;
@@ -205,7 +206,7 @@ int cpr_vxreserve (cp_renderer *R, int more) {
   return 1;
 }
 
-void cpr_vxput (cp_renderer *R, float x, float y, cp_color c) {
+void cpr_vertex (cp_renderer *R, float x, float y, cp_color c) {
   SDL_Vertex *v = &R->vx[R->nvx++];
   v->position.x = x;
   v->position.y = y;
@@ -216,27 +217,39 @@ void cpr_vxput (cp_renderer *R, float x, float y, cp_color c) {
 /* a segment as a quad of width w with square caps, batched into R->vx */
 void cpr_seg (cp_renderer *R, float x1, float y1, float x2, float y2, float w, cp_color c) {
   float dx = x2 - x1, dy = y2 - y1, len = sqrtf(dx * dx + dy * dy), nx, ny, ex, ey;
-  if (!(len > 0) || !cpr_vxreserve(R, 6)) return;
+  if (!(len > 0) || !cpr_reserve(R, 6)) return;
   dx /= len; dy /= len;
   nx = -dy * w / 2; ny = dx * w / 2;
   ex = dx * w / 2; ey = dy * w / 2;
   x1 -= ex; y1 -= ey; x2 += ex; y2 += ey;
-  cpr_vxput(R, x1 + nx, y1 + ny, c); cpr_vxput(R, x2 + nx, y2 + ny, c); cpr_vxput(R, x2 - nx, y2 - ny, c);
-  cpr_vxput(R, x1 + nx, y1 + ny, c); cpr_vxput(R, x2 - nx, y2 - ny, c); cpr_vxput(R, x1 - nx, y1 - ny, c);
+  cpr_vertex(R, x1 + nx, y1 + ny, c); cpr_vertex(R, x2 + nx, y2 + ny, c); cpr_vertex(R, x2 - nx, y2 - ny, c);
+  cpr_vertex(R, x1 + nx, y1 + ny, c); cpr_vertex(R, x2 - nx, y2 - ny, c); cpr_vertex(R, x1 - nx, y1 - ny, c);
 }
 
+/* a disc with a one pixel feather at its rim */
 void cpr_disc (cp_renderer *R, float x, float y, float rad, cp_color c) {
-  int i, n = 20;
-  if (!cpr_vxreserve(R, 3 * n)) return;
+  int i, n = rad > 5 ? 28 : 20;
+  float r0 = fmaxf(rad - 0.5f, 0.25f), r1 = rad + 0.5f;
+  cp_color clear = c;
+  clear.a = 0;
+  if (!cpr_reserve(R, 9 * n)) return;
   for (i = 0; i < n; i++) {
     float a0 = (float)(2 * 3.14159265358979 * i / n), a1 = (float)(2 * 3.14159265358979 * (i + 1) / n);
-    cpr_vxput(R, x, y, c);
-    cpr_vxput(R, x + rad * cosf(a0), y + rad * sinf(a0), c);
-    cpr_vxput(R, x + rad * cosf(a1), y + rad * sinf(a1), c);
+    float c0 = cosf(a0), s0 = sinf(a0), c1 = cosf(a1), s1 = sinf(a1);
+    cpr_vertex(R, x, y, c);
+    cpr_vertex(R, x + r0 * c0, y + r0 * s0, c);
+    cpr_vertex(R, x + r0 * c1, y + r0 * s1, c);
+    cpr_vertex(R, x + r0 * c0, y + r0 * s0, c);
+    cpr_vertex(R, x + r1 * c0, y + r1 * s0, clear);
+    cpr_vertex(R, x + r1 * c1, y + r1 * s1, clear);
+    cpr_vertex(R, x + r0 * c0, y + r0 * s0, c);
+    cpr_vertex(R, x + r1 * c1, y + r1 * s1, clear);
+    cpr_vertex(R, x + r0 * c1, y + r0 * s1, c);
   }
 }
 
 void cpr_flush (cp_renderer *R) {
+  SDL_SetRenderDrawBlendMode(R->r, SDL_BLENDMODE_BLEND);  /* the feathered edges blend */
   if (R->nvx > 0) SDL_RenderGeometry(R->r, NULL, R->vx, R->nvx, NULL, 0);
   R->nvx = 0;
 }

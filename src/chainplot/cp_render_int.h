@@ -28,6 +28,8 @@ struct cp_renderer {
   unsigned long clock;
   SDL_Vertex *vx;
   int nvx, capvx;
+  float *pts;               /* a curve's run of points, for cpr_polyline */
+  int cappts;
 };
 
 /* the palette, as compound literals so each file takes only the colours it uses */
@@ -54,6 +56,11 @@ void cpr_fillrect (cp_renderer *R, cp_rect q, cp_color c);
 void cpr_strokerect (cp_renderer *R, cp_rect q, cp_color c);
 /* a segment as a quad of width w with square caps, batched until cpr_flush */
 void cpr_seg (cp_renderer *R, float x1, float y1, float x2, float y2, float w, cp_color c);
+/* an anti-aliased polyline of n points (x, y pairs), batched like cpr_seg */
+void cpr_polyline (cp_renderer *R, const float *xy, int n, float w, cp_color c);
+/* room for more batched vertices (0: none), and one vertex */
+int cpr_reserve (cp_renderer *R, int more);
+void cpr_vertex (cp_renderer *R, float x, float y, cp_color c);
 void cpr_disc (cp_renderer *R, float x, float y, float rad, cp_color c);
 void cpr_flush (cp_renderer *R);
 void cpr_dashed (cp_renderer *R, float x1, float y1, float x2, float y2, float w, float on, cp_color c);

@@ -137,7 +137,11 @@ void cpr_legend (cp_renderer *R, const cp_panel *p) {
       x = box.x + 8 * s;
       y = box.y + 4 * s + lh * (i + 0.5f);
     }
-    cpr_seg(R, x, y, x + 16 * s, y, (c->light ? 1.7f : 2.4f) * s, c->color);
+    {
+      float xy[4];
+      xy[0] = x; xy[1] = y; xy[2] = x + 16 * s; xy[3] = y;
+      cpr_polyline(R, xy, 2, (c->light ? 1.7f : 2.6f) * s, c->color);
+    }
     cpr_flush(R);
     cpr_text(R, c->label, F_SMALL, C_TEXT, x + 22 * s, y, 0, 1);
   }

@@ -1,6 +1,7 @@
 /* cp_render_panel.c: one panel drawn: axes and ticks, curves, the factors' axis, legend and cursor */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cp_render_int.h"
@@ -44,27 +45,40 @@ static void drawaxes (cp_renderer *R, const cp_panel *p) {
   cpr_text(R, p->axis, F_SMALL, C_DIM, x1 - 2 * s, y1 - 3 * s, 2, 2);
 }
 
+/* a run of points kept for one polyline; 0 when there is no memory */
+static int keep (cp_renderer *R, int n, float x, float y) {
+  if (2 * n + 2 > R->cappts) {
+    int cap = R->cappts ? 2 * R->cappts : 8192;
+    float *q = realloc(R->pts, (size_t)cap * sizeof *q);
+    if (!q) return 0;
+    R->pts = q;
+    R->cappts = cap;
+  }
+  R->pts[2 * n] = x;
+  R->pts[2 * n + 1] = y;
+  return 1;
+}
+
 static void drawcurve (cp_renderer *R, const cp_panel *p, const cp_curve *c) {
-  int i, pen = 0;
-  float px = 0, py = 0, w = (c->light ? 1.7f : 2.4f) * R->s;
-  for (i = 0; i < c->s.n; i++) {
-    double y = c->s.y[i];
+  int i, n = 0;
+  float w = (c->light ? 1.7f : 2.6f) * R->s;
+  for (i = 0; i <= c->s.n; i++) {
+    double y = i < c->s.n ? c->s.y[i] : NAN;
     float x, yy;
-    if (!isfinite(y)) {
-      pen = 0;
+    if (!isfinite(y)) {  /* the pen lifts: draw the run so far */
+      if (n == 1) cpr_disc(R, R->pts[0], R->pts[1], w / 2, c->color);  /* an isolated point still shows */
+      else if (n > 1) cpr_polyline(R, R->pts, n, w, c->color);
+      if (R->nvx > 60000) cpr_flush(R);
+      n = 0;
       continue;
     }
     x = cp_px(p, c->s.t[i]);
     yy = cp_py(p, y);
-    /* points closer than a pixel to the last drawn one add triangles but nothing visible */
-    if (pen && fabsf(x - px) + fabsf(yy - py) < 1.0f && i + 1 < c->s.n && isfinite(c->s.y[i + 1]))
+    /* points closer than a pixel to the last kept one add triangles but nothing visible */
+    if (n > 0 && fabsf(x - R->pts[2 * n - 2]) + fabsf(yy - R->pts[2 * n - 1]) < 1.0f
+        && i + 1 < c->s.n && isfinite(c->s.y[i + 1]))
       continue;
-    if (pen) cpr_seg(R, px, py, x, yy, w, c->color);
-    else if (i + 1 >= c->s.n || !isfinite(c->s.y[i + 1]))
-      cpr_disc(R, x, yy, w / 2, c->color);  /* an isolated point still shows */
-    px = x;
-    py = yy;
-    pen = 1;
+    if (keep(R, n, x, yy)) n++;
   }
   cpr_flush(R);
 }
@@ -116,8 +130,10 @@ static void drawcursor (cp_renderer *R, const cp_panel *p) {
     if (m->has_slope && isfinite(m->slope)) {
       /* tangent over a fifth of the plot width each side, in data units */
       double dt = 0.2 * (p->t1 - p->t0);
-      cpr_seg(R, cp_px(p, p->ct - dt), cp_py(pv, m->y - m->slope * dt),
-          cp_px(p, p->ct + dt), cp_py(pv, m->y + m->slope * dt), 1.6f * s, C_TANGENT);
+      float xy[4];
+      xy[0] = cp_px(p, p->ct - dt); xy[1] = cp_py(pv, m->y - m->slope * dt);
+      xy[2] = cp_px(p, p->ct + dt); xy[3] = cp_py(pv, m->y + m->slope * dt);
+      cpr_polyline(R, xy, 2, 1.8f * s, C_TANGENT);
     }
   }
   cpr_flush(R);
