@@ -159,8 +159,8 @@ float cpr_text (cp_renderer *R, const char *s, int font, cp_color c, float x, fl
   if (!t) return 0;
   d.w = (float)t->w;
   d.h = (float)t->h;
-  d.x = x - (ax == 1 ? d.w / 2 : ax == 2 ? d.w : 0);
-  d.y = y - (ay == 1 ? d.h / 2 : ay == 2 ? d.h : 0);
+  d.x = roundf(x - (ax == 1 ? d.w / 2 : ax == 2 ? d.w : 0));  /* whole pixels: text stays crisp in every renderer */
+  d.y = roundf(y - (ay == 1 ? d.h / 2 : ay == 2 ? d.h : 0));
   SDL_RenderCopyF(R->r, t->tex, NULL, &d);
   return d.w;
 }
