@@ -28,7 +28,7 @@ void cpr_sliders (cp_renderer *R, const cp_frame *F) {
     if (k > 1) k = 1;
     cpr_text(R, sl->name, F_TITLE, C_TEXT, t.x - 14 * s, cy, 2, 1);
     cpr_fillrect(R, t, C_BORDER);
-    if (sl->step > 0 && t.w / ((sl->max - sl->min) / sl->step) >= 6 * s) {  /* its steps, where they can be told apart */
+    if (sl->step > 0 && t.w / ((sl->max - sl->min) / sl->step) >= 8 * s) {  /* its steps, where they can be told apart */
       double v;
       for (v = sl->min; v <= sl->max + sl->step * 1e-9; v += sl->step) {
         float x = t.x + t.w * (float)((v - sl->min) / (sl->max - sl->min));
