@@ -192,3 +192,24 @@ int cp_app_snapto (cp_app *A, double x, double tol, double *atx, char *what, siz
   snprintf(what, n, bestwhat, fname, fname);
   return 1;
 }
+
+void cp_app_hover (cp_app *A, float x, float y) {
+  int p = cp_app_panelat(A, x, y);
+  cp_panel *P;
+  double t, sx;
+  A->F.hover = p + 1;  /* every panel, u panels too, shows the mouse's coordinates */
+  A->F.mx = x;
+  A->F.my = y;
+  if (p < 0) return;
+  P = &A->F.panels[p];
+  if (!P->isx || x < P->plot.x || x > P->plot.x + P->plot.w || A->pinned) return;
+  t = cp_tx(P, x);
+  A->snapwhat[0] = 0;
+  /* within 8 pixels of a zero or an extremum of h or h', the cursor sits on it */
+  if (A->snap && cp_app_snapto(A, t, 8 * A->F.scale * (P->t1 - P->t0) / P->plot.w, &sx,
+                               A->snapwhat, sizeof A->snapwhat)) {
+    t = sx;
+    A->snapx = sx;
+  }
+  cp_app_setcursor(A, t);
+}

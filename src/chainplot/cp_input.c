@@ -24,7 +24,7 @@ int cp_input_event (cp_app *A, const SDL_Event *ev, float scale) {
       cp_app_typed(A, ev->text.text);
       return 1;
     }
-    if (ev->text.text[0] == 'x' && ev->text.text[1] == 0 && A->cursor) {  /* x, then a number: x0 */
+    if (ev->text.text[0] == 'x' && ev->text.text[1] == 0 && A->F.npanels > 0) {  /* x, then a number: x0 */
       cp_app_type(A, -1);
       return 1;
     }

@@ -50,8 +50,8 @@ void cpr_sliders (cp_renderer *R, const cp_frame *F) {
     else cp_slidernum(sl, sl->value, buf, sizeof buf);
     cpr_text(R, buf, F_NORMAL, C_TEXT, vb.x + 6 * s, vb.y + vb.h / 2, 0, 1);
   }
-  if (F->editing < 0) {  /* x0 typed: a box over the footer's top right */
-    cp_rect b = cpr_rect(F->footer.x + F->footer.w - 330 * s, F->footer.y + 6 * s, 320 * s, 24 * s);
+  if (F->editing < 0) {  /* x0 typed: a box at the footer's bottom right, clear of the sliders */
+    cp_rect b = cpr_rect(F->footer.x + F->footer.w - 330 * s, F->footer.y + F->footer.h - 30 * s, 320 * s, 24 * s);
     snprintf(buf, sizeof buf, "x0 = %s|", F->edit);
     cpr_fillrect(R, b, (cp_color){232, 242, 252, 255});
     cpr_strokerect(R, b, (cp_color){31, 119, 180, 255});
