@@ -234,6 +234,7 @@ int main (void) {
   hoverpin();
   snapping();
   SDL_Quit();
+  cp_fonts_shutdown();
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -202,5 +202,6 @@ int main (void) {
   small();
   deepzoom();
   SDL_Quit();
+  cp_fonts_shutdown();
   return report();
 }
