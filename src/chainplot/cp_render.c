@@ -326,7 +326,7 @@ static const char *helplines[][2] = {
   {"a", "fit y to the visible curves"},
   {"s", "save a PNG screenshot (the path is printed)"},
   {"n, p", "next, previous script in the folder"},
-  {"+, -", "larger, smaller cpr_text (ctrl+0: as it was)"},
+  {"+, -", "larger, smaller text (ctrl+0: as it was)"},
   {"h, ?", "this help (Esc closes it)"},
   {"q, Esc", "quit"},
   {"", "The script is reloaded when its file changes."},
