@@ -79,6 +79,10 @@ cp_renderer *cp_renderer_new (SDL_Renderer *r, const char *fontspec, float scale
     }
   }
   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+  {
+    SDL_RendererInfo info;
+    R->soft = SDL_GetRendererInfo(r, &info) == 0 && strcmp(info.name, "software") == 0;
+  }
   return R;
 }
 
@@ -98,6 +102,7 @@ void cp_renderer_free (cp_renderer *R) {
   if (R->ttf) TTF_Quit();
   free(R->vx);
   free(R->pts);
+  for (i = 0; i <= CPR_LEVELS; i++) free(R->dots[i]);
   free(R);
 }
 
@@ -212,6 +217,7 @@ void cpr_vertex (cp_renderer *R, float x, float y, cp_color c) {
   v->position.y = y;
   v->color.r = c.r; v->color.g = c.g; v->color.b = c.b; v->color.a = c.a;
   v->tex_coord.x = v->tex_coord.y = 0;
+  if (c.a < 255) R->translucent = 1;
 }
 
 /* a segment as a quad of width w with square caps, batched into R->vx */
@@ -232,6 +238,7 @@ void cpr_disc (cp_renderer *R, float x, float y, float rad, cp_color c) {
   float r0 = fmaxf(rad - 0.5f, 0.25f), r1 = rad + 0.5f;
   cp_color clear = c;
   clear.a = 0;
+  if (R->soft) clear = c;  /* no feather there: a blended triangle costs a surface each */
   if (!cpr_reserve(R, 9 * n)) return;
   for (i = 0; i < n; i++) {
     float a0 = (float)(2 * 3.14159265358979 * i / n), a1 = (float)(2 * 3.14159265358979 * (i + 1) / n);
@@ -249,9 +256,11 @@ void cpr_disc (cp_renderer *R, float x, float y, float rad, cp_color c) {
 }
 
 void cpr_flush (cp_renderer *R) {
-  SDL_SetRenderDrawBlendMode(R->r, SDL_BLENDMODE_BLEND);  /* the feathered edges blend */
+  /* opaque batches skip blending (in software it makes a surface per triangle) */
+  SDL_SetRenderDrawBlendMode(R->r, R->translucent ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
   if (R->nvx > 0) SDL_RenderGeometry(R->r, NULL, R->vx, R->nvx, NULL, 0);
   R->nvx = 0;
+  R->translucent = 0;
 }
 
 void cpr_dashed (cp_renderer *R, float x1, float y1, float x2, float y2, float w, float on,

@@ -6,6 +6,7 @@
 #include "cp_render.h"
 
 #define NCACHE 512
+#define CPR_LEVELS 16             /* coverage levels of the software renderer's anti-aliasing */
 
 typedef struct Text {
   unsigned long hash;
@@ -30,6 +31,10 @@ struct cp_renderer {
   int nvx, capvx;
   float *pts;               /* a curve's run of points, for cpr_polyline */
   int cappts;
+  int soft;                 /* SDL's software renderer: blended triangles are slow there */
+  int translucent;          /* the batch has a vertex with alpha < 255: it must blend */
+  SDL_FPoint *dots[CPR_LEVELS + 1];  /* anti-aliased pixels by coverage, for the software path */
+  int ndots[CPR_LEVELS + 1], capdots[CPR_LEVELS + 1];
 };
 
 /* the palette, as compound literals so each file takes only the colours it uses */
