@@ -84,6 +84,12 @@ describe("chainplot view #gui", function ()
   end)
 
   teardown(function ()
+    -- the screenshots' megabytes can leave Lua 5.4's generational collector in its mode for bad
+    -- collections (majors only), which later specs that measure memory would feel: start it afresh
+    collectgarbage("collect")
+    local mode = collectgarbage("incremental")
+    collectgarbage("collect")
+    collectgarbage(mode)
     if pid and alive(pid) then os.execute("kill " .. pid) end
     if xvfb and alive(xvfb) then os.execute("kill " .. xvfb) end
     if tmp then os.execute("rm -rf '" .. tmp .. "'") end
@@ -161,10 +167,11 @@ describe("chainplot view #gui", function ()
     -- 17: Tab types into the first slider (w), Enter sets it: the picture changes; r brings it back
     keys("Tab", "2", "Return")
     local b = shot()
-    assert.are_not.equal(region(a, 0, 40, 1200, 700), region(b, 0, 40, 1200, 700), "w = 2 changes the curves")
+    -- (compared here, not by assert: luassert would keep megabytes of pixels alive for later specs)
+    assert.is_true(region(a, 0, 40, 1200, 700) ~= region(b, 0, 40, 1200, 700), "w = 2 changes the curves")
     keys("r")
     local c = shot()
-    assert.are.equal(region(a, 0, 40, 1200, 800), region(c, 0, 40, 1200, 800), "r: the sliders and the view as they were")
+    assert.is_true(region(a, 0, 40, 1200, 800) == region(c, 0, 40, 1200, 800), "r: the sliders and the view as they were")
     -- 19: x, then a number: the cursor at x0 = 0 exactly where --x0 0 draws it
     keys("x", "0", "Return")
     local d, ref = shot(), reference("--x0 0 plots/neuron.lua")
