@@ -61,4 +61,24 @@ function M.verdict (name, kind, dl, dr, digits)
   end
 end
 
+--- substitute(labels, var): the composite's label from the links' labels, innermost first, each
+-- put in place of the next link's variable (parenthesized unless it is one term); var names
+-- x, u, ..., y; nil unless every link has a label
+function M.substitute (labels, var)
+  local acc = labels[1]
+  if not acc then return nil end
+  for k = 2, #var - 1 do
+    local outer = labels[k]
+    if not outer then return nil end
+    local atom = acc:match("^[%w_.]+$") or acc:match("^|[^|]*|$") or acc:match("^[%w_.]*%b()$")
+    local hits
+    acc, hits = outer:gsub("()%f[%w_]" .. var[k] .. "%f[^%w_]()", function (p, q)
+      if atom or (outer:sub(p - 1, p - 1) == "(" and outer:sub(q, q) == ")") then return acc end
+      return "(" .. acc .. ")"
+    end)
+    if hits == 0 then return nil end  -- the outer label does not name its variable
+  end
+  return acc
+end
+
 return M

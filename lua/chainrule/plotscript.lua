@@ -227,18 +227,32 @@ function M.validate (spec, where)
   end
   if spec.params ~= nil then
     if type(spec.params) ~= "table" then bad("params", "a table of {value, min, max}", tname(spec.params)) end
-    local n = 0
-    for name, p in pairs(spec.params) do
+    local n, list, seen = 0, #spec.params > 0, {}
+    -- a list {{name = "w", value = ...}, ...} keeps its order; a table by name is sorted by name
+    for key, p in pairs(spec.params) do
       n = n + 1
-      if type(name) ~= "string" then bad("params", "a table with string keys", "key " .. tname(name)) end
-      local f = "params." .. name
-      if type(p) ~= "table" then bad(f, "a table {value = , min = , max = }", tname(p)) end
+      local name, f = key, "params." .. tostring(key)
+      if list then
+        if math.type(key) ~= "integer" then bad("params", "a list of {name = , value = , min = , max = } alone", "key " .. tname(key)) end
+        f = fmt("params[%d]", key)
+        if type(p) ~= "table" then bad(f, "a table {name = , value = , min = , max = }", tname(p)) end
+        name = p.name
+        if type(name) ~= "string" then bad(f .. ".name", "a string", tname(name)) end
+        if seen[name] then error(fmt("%sfield '%s' repeats the parameter name '%s'", pre, f, name), 0) end
+        seen[name] = true
+      else
+        if type(name) ~= "string" then bad("params", "a table with string keys", "key " .. tname(name)) end
+        if type(p) ~= "table" then bad(f, "a table {value = , min = , max = }", tname(p)) end
+      end
       for _, k in ipairs{"value", "min", "max"} do
         if type(p[k]) ~= "number" then bad(f .. "." .. k, "a number", tname(p[k])) end
       end
       if not (p.min < p.max) or not (p.value >= p.min and p.value <= p.max) then
         error(fmt("%sfield '%s' needs min < max and min <= value <= max (got %s, %s, %s)",
           pre, f, tostring(p.min), tostring(p.value), tostring(p.max)), 0)
+      end
+      if p.step ~= nil and not (type(p.step) == "number" and p.step > 0 and p.step <= p.max - p.min) then
+        bad(f .. ".step", "a number > 0 and at most max - min", type(p.step) == "number" and tostring(p.step) or tname(p.step))
       end
     end
     if n > 8 then error(fmt("%sfield 'params' may hold at most 8 parameters (got %d)", pre, n), 0) end
@@ -253,13 +267,15 @@ end
 
 -- ---------- the model chainplot draws ----------
 
+-- every colour reads on white (contrast 3:1 or more, as WCAG asks of graphics; a test checks)
 local palette = {
-  {31, 119, 180}, {148, 103, 189}, {140, 86, 75}, {255, 127, 14},  -- links, inner to outer
+  {31, 119, 180}, {148, 103, 189}, {140, 86, 75}, {217, 95, 2},  -- links, inner to outer
 }
 local C_H, C_DH, C_D2 = {44, 160, 44}, {214, 39, 40}, {148, 103, 189}
 
+-- a factor of h' in its link's own colour (drawn thinner): a paler one would not read on white
 local function light (c)
-  return {(c[1] + 255) // 2, (c[2] + 255) // 2, (c[3] + 255) // 2}
+  return {c[1], c[2], c[3]}
 end
 
 local function linkcolors (n)
@@ -295,17 +311,31 @@ function M.model (spec, path, opts)
   local where = path and (path .. ": ") or ""
   if spec.graph then return M.graphmodel(spec, path) end
   local P, plist = {}, {}
-  for name, p in pairs(spec.params or {}) do
-    P[name] = p.value
-    plist[#plist + 1] = {name = name, value = p.value, min = p.min, max = p.max}
+  local params = spec.params or {}
+  if #params > 0 then  -- the list form: in the order written
+    for i, p in ipairs(params) do
+      plist[i] = {name = p.name, value = p.value, min = p.min, max = p.max, step = p.step, initial = p.value}
+    end
+  else
+    for name, p in pairs(params) do
+      plist[#plist + 1] = {name = name, value = p.value, min = p.min, max = p.max, step = p.step, initial = p.value}
+    end
+    table.sort(plist, function (a, b) return a.name < b.name end)
   end
-  table.sort(plist, function (a, b) return a.name < b.name end)
+  for _, p in ipairs(plist) do P[p.name] = p.value end
   local model = {title = spec.title or (path and path:match("([^/]+)$")) or "chainplot",
                  x = spec.x or {-5, 5}, params = plist, P = P, formula = formulas[spec]}
+  -- v clamped to the slider, on its steps when it has them (counted from min)
+  local function snap (p, v)
+    if p.step then v = p.min + math.floor((v - p.min) / p.step + 0.5) * p.step end
+    return math.max(p.min, math.min(p.max, v))
+  end
   function model.setparam (i, v)
     local p = plist[i]
-    if p then
-      p.value = math.max(p.min, math.min(p.max, v))
+    if p and v == v then
+      v = snap(p, v)
+      if v == p.value then return end
+      p.value = v
       P[p.name] = p.value
       if model.recompile then model.recompile() end  -- the params are constants in the trace
     end
@@ -392,10 +422,11 @@ function M.model (spec, path, opts)
     U[k] = function (x) return link(prev(x)) end
   end
   local H = U[n]
-  local panels = {}
+  local panels, plabels = {}, {}
   for k = 1, n do
     local lbl = spec.chain and labels[k] or (k == 1 and (labels.inner or labels[1]) or (labels.outer or labels[2]))
     lbl = lbl or traced(fns[k], var[k])
+    plabels[k] = lbl
     local head = fmt("%s = %s(%s)", var[k + 1], fname[k], var[k])
     local p = {title = head .. (lbl and (" = " .. lbl) or ""), axis = var[k],
                curves = {{label = fmt("%s(%s)", fname[k], var[k]), color = cols[k], fn = valuefn(L[k])}}}
@@ -407,6 +438,7 @@ function M.model (spec, path, opts)
   -- from the pieces themselves, so a stale title cannot mislabel h; labels.composite overrides
   local hlabel = labels.composite
     or traced(function (x, p) for k = 1, n do x = fns[k](x, p) end return x end, "x")
+    or read.substitute(plabels, var)
   panels[n + 1] = {title = "h(x) = " .. hname .. (hlabel and (" = " .. hlabel) or ""),
                    axis = "x", curves = {{label = "h(x)", color = C_H, fn = valuefn(H)}}}
   local dcurves = {{label = "h'(x)", color = C_DH, fn = derivfn(H, 1)}}
@@ -492,13 +524,27 @@ function M.model (spec, path, opts)
       if d[k] == 0 then zero = true end
     end
     if h ~= h then kind = "smooth" end  -- outside the domain: plainly undefined, said below
+    -- a link with a corner at its input: no tangent on its panel, its factor marked at both sides
+    local lk = {}
+    for k = 1, n do
+      if u[k] == u[k] and d[k] == d[k] and math.abs(d[k]) ~= huge then  -- infinite factors are said above
+        local kk, kl, kr = read.sides(function (t) return (at(k, t)) end, u[k - 1], width)
+        if kk == "corner" then lk[k] = {kind = kk, dl = kl, dr = kr} end
+      end
+    end
+    local broken = next(lk) ~= nil
     local smooth = kind == "smooth" and not inf
     if kind == "infinite" then dh = dl end
     local out = {}
-    for k = 1, n do out[k] = {t = u[k - 1], marks = {{y = u[k], slope = d[k]}}} end
+    for k = 1, n do
+      out[k] = {t = u[k - 1], marks = {{y = u[k], slope = not lk[k] and d[k] or nil, undefined = lk[k] ~= nil}}}
+    end
     out[n + 1] = {t = x, marks = {{y = h, slope = smooth and dh or nil, undefined = not smooth}}}
     local m = {{y = smooth and dh or 0 / 0, undefined = not smooth, yl = dl, yr = dr}}
-    for k = n, 1, -1 do m[#m + 1] = {y = d[k]} end
+    for k = n, 1, -1 do
+      local c = lk[k]
+      m[#m + 1] = c and {y = 0 / 0, undefined = true, yl = c.dl, yr = c.dr} or {y = d[k]}
+    end
     out[n + 2] = {t = x, marks = m}
     -- x = 1.5   u = g(x) = 7.25   y = h(x0) = 381.1
     -- dy/dx = dy/du · du/dx = 157.7 · 3 = 473.1
@@ -510,17 +556,23 @@ function M.model (spec, path, opts)
     local names, vals = {}, {}
     for k = 1, n do
       names[n + 1 - k] = fmt("d%s/d%s", var[k + 1], var[k])
-      vals[n + 1 - k] = g(d[k])
+      vals[n + 1 - k] = lk[k] and "undefined" or g(d[k])
     end
     local line = fmt("dy/dx = %s = %s", table.concat(names, " · "), table.concat(vals, " · "))
-    if inf and zero then line = line .. ": the chain rule does not apply here"
+    if (inf and zero) or (broken and smooth) then line = line .. ": the chain rule does not apply here"
     elseif not smooth and kind ~= "infinite" then line = line .. " (no derivative here)"
     else line = line .. " = " .. g(dh) end
     local lines = {table.concat(parts, "   "), line}
     local why = read.verdict("h'", kind, dl, dr, dig)
     if h ~= h then why = "h is undefined at x0 (outside its domain)"
-    elseif inf and zero and not why then why = "h'(x0) = " .. g(dl) .. " from both sides" end
+    elseif ((inf and zero) or (broken and smooth)) and not why then
+      why = "h'(x0) = " .. g(smooth and dh or dl) .. " from both sides"
+    end
     lines[#lines + 1] = why
+    for k = 1, n do  -- each link without a derivative at its input, in its own words
+      local c = lk[k]
+      if c then lines[#lines + 1] = read.verdict(fname[k] .. "'", c.kind, c.dl, c.dr, dig) end
+    end
     return out, table.concat(lines, "\n"), {x = x, u = u, d = d, h = h, dh = dh, kind = kind, dl = dl, dr = dr}
   end
   return model

@@ -33,6 +33,7 @@ cp_app *cp_app_new (int trust, size_t memlimit, long budget) {
   A->F.scale = 1;
   A->hx0 = -5;
   A->hx1 = 5;
+  A->snap = 1;
   return A;
 }
 
@@ -46,6 +47,7 @@ cp_app *cp_app_wrap (lua_State *L) {
   A->F.scale = 1;
   A->hx0 = -5;
   A->hx1 = 5;
+  A->snap = 1;
   return A;
 }
 
@@ -470,6 +472,10 @@ void cp_app_update (cp_app *A, int w, int h) {
     for (p = 0; p < A->F.npanels; p++) A->F.panels[p].cursor = 0;
     A->F.readout[0] = 0;
   }
+  if (A->cursor && A->snapwhat[0] && A->cx == A->snapx) {  /* the footer says what the cursor snapped to */
+    size_t n = strlen(A->F.readout);
+    snprintf(A->F.readout + n, sizeof A->F.readout - n, "\nsnapped to %s", A->snapwhat);
+  }
   cp_layout(&A->F, w, h);  /* the footer grows to the read-out's lines */
   showerror(A);
 }
@@ -583,14 +589,6 @@ void cp_app_boxzoom (cp_app *A, int p, cp_rect b) {
   }
   P->auto_y = 0;
   A->dirty = 1;
-}
-
-void cp_app_hover (cp_app *A, float x, float y) {
-  int p = cp_app_panelat(A, x, y);
-  cp_panel *P;
-  if (p < 0) return;
-  P = &A->F.panels[p];
-  if (P->isx && x >= P->plot.x && x <= P->plot.x + P->plot.w) cp_app_setcursor(A, cp_tx(P, x));
 }
 
 int cp_app_export (cp_app *A, const char *font, int w, int h, float scale, const char *png,

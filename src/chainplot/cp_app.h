@@ -29,6 +29,10 @@ typedef struct cp_app {
   char ferr[800];         /* why the last formula was not taken */
   cp_field bar;           /* the formula bar (F.field points here while it is open) */
   struct cp_gstate *G;    /* a graph script's view (cp_gapp.c), else NULL */
+  int pinned;             /* a click pinned the cursor: hovering no longer moves it */
+  int snap;               /* hovering snaps the cursor to zeros and extrema (on by default) */
+  double snapx;           /* where it snapped, and to what */
+  char snapwhat[80];
 } cp_app;
 
 cp_app *cp_app_new (int trust, size_t memlimit, long budget);
@@ -68,6 +72,25 @@ void cp_app_pan (cp_app *A, int p, float dx, float dy);
 void cp_app_boxzoom (cp_app *A, int p, cp_rect box);
 /* Moves the cursor to the mouse when it is over an x panel. */
 void cp_app_hover (cp_app *A, float x, float y);
+
+/* Typed values and parameters, pin and snap (cp_app_input.c). */
+void cp_app_setparam (cp_app *A, int i, double v);
+/* Every parameter back to the script's value (r). */
+void cp_app_resetparams (cp_app *A);
+/* Slider whose value box is at (x, y), or -1. */
+int cp_app_valueat (cp_app *A, float x, float y);
+/* Starts typing a value: 1 + i for slider i, -1 for x0. */
+void cp_app_type (cp_app *A, int what);
+/* Adds typed text (digits, sign, point, exponent; the rest is ignored). */
+void cp_app_typed (cp_app *A, const char *text);
+void cp_app_backspace (cp_app *A);
+/* Applies the typed number: 0, or -1 when it is not one (said in the status, typing goes on). */
+int cp_app_enter (cp_app *A);
+void cp_app_cancel (cp_app *A);
+/* A click at (x, y): over an x panel it pins the cursor there, or unpins a pinned one. */
+void cp_app_click (cp_app *A, float x, float y);
+/* The zero or extremum of h or h' nearest x within tol (x units): 1 and where and what, or 0. */
+int cp_app_snapto (cp_app *A, double x, double tol, double *at, char *what, size_t n);
 
 /*
 ** Renders the current state off-screen (software renderer on a surface) and saves a PNG.

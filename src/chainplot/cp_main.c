@@ -140,6 +140,7 @@ static int parse (int argc, char **argv, Opts *o) {
       long m = strtol(v, &end, 10);
       if (*end || end == v || m < 1 || m > 1000) return die("--split wants a depth, 1 or more", v);
       o->split = (int)m;
+      i++;
     } else if (strcmp(a, "--step") == 0) {
       long n = strcmp(v, "all") == 0 ? -1 : strtol(v, &end, 10);
       if (n != -1 && (*end || end == v || n < 0 || n > 1000000))

@@ -45,6 +45,8 @@ typedef struct cp_panel {
   double ct;
   cp_mark marks[CP_MAXCURVES];
   cp_rect outer, plot;      /* set by cp_layout */
+  int legend;               /* set by cp_layout: 1 beside the title, 1 + n on n lines of its own, 0 inside */
+  int tx, ty, tz;           /* set by cp_layout: tick targets of the x, y and factor axes */
   int axis2;                /* the light curves (factors) have their own y view z0..z1, on the right */
   double z0, z1;
 } cp_panel;
@@ -52,7 +54,9 @@ typedef struct cp_panel {
 typedef struct cp_slider {
   char name[32];
   double value, min, max;
-  cp_rect track;            /* set by cp_layout */
+  double step;              /* 0: any value */
+  double initial;           /* the script's value, for r */
+  cp_rect track, valuebox;  /* set by cp_layout; a click on the value types a new one */
 } cp_slider;
 
 typedef struct cp_frame {
@@ -67,6 +71,10 @@ typedef struct cp_frame {
   char status[200];
   int statuserr;            /* the status reports a failure (drawn in the error colour) */
   char paths[240];          /* which path each piece takes: compiled or duals */
+  int hover;                /* 1 + the panel under the mouse, 0 none; its coordinates are shown */
+  float mx, my;             /* the mouse, device pixels */
+  int editing;              /* a typed value: 1 + i for slider i, -1 for x0, 0 none */
+  char edit[40];            /* what has been typed so far */
   int help;
   int box;                  /* a drag-zoom box is shown */
   cp_rect boxr;

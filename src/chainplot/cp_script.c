@@ -570,6 +570,8 @@ void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1) {
     sl->value = getnum(L, -1, "value", 0);
     sl->min = getnum(L, -1, "min", 0);
     sl->max = getnum(L, -1, "max", 1);
+    sl->step = getnum(L, -1, "step", 0);
+    sl->initial = getnum(L, -1, "initial", sl->value);
     lua_pop(L, 1);
   }
   lua_settop(L, top);

@@ -57,7 +57,8 @@ static int editkey (cp_field *f, SDL_Keycode k, int ctrl) {
 
 int cp_wbar_event (cp_wbar *W, cp_app *A, const SDL_Event *ev) {
   cp_field *f = &A->bar;
-  SDL_Keymod mod = SDL_GetModState();
+  /* a key's own modifiers: by the time a queued key is read, ctrl may be up again */
+  SDL_Keymod mod = ev->type == SDL_KEYDOWN ? (SDL_Keymod)ev->key.keysym.mod : SDL_GetModState();
   if (!f->open) {
     if (ev->type == SDL_KEYDOWN && !(mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))) {
       char path[1400];

@@ -9,6 +9,7 @@
 
 #include "cp_app.h"
 #include "cp_gwin.h"
+#include "cp_input.h"
 #include "cp_render.h"
 #include "cp_window.h"
 #include "cp_wbar.h"
@@ -74,6 +75,7 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
                          o->w ? o->w : 1280, o->h ? o->h : 800,
                          SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
   if (!win) return -1;
+  SDL_SetWindowMinimumSize(win, CP_MINW, CP_MINH);  /* the smallest layout known to fit its text */
   r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
   if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
   if (!r) {
@@ -134,8 +136,13 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
     if (!SDL_WaitEventTimeout(&ev, 100)) ev.type = 0;
     do {
       float mx, my;
-      SDL_Keymod mod = SDL_GetModState();
+      /* a key's own modifiers: by the time a queued key is read, ctrl may be up again */
+      SDL_Keymod mod = ev.type == SDL_KEYDOWN ? (SDL_Keymod)ev.key.keysym.mod : SDL_GetModState();
       if (ev.type && cp_wbar_event(&wb, A, &ev)) {  /* the formula bar and its keys (cp_wbar.c) */
+        redraw = 1;
+        continue;
+      }
+      if (ev.type && cp_input_event(A, &ev, scale)) {  /* typed values */
         redraw = 1;
         continue;
       }
@@ -149,6 +156,10 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         break;
       case SDL_WINDOWEVENT:
         redraw = 1;
+        /* without a window manager nothing enforces the minimum size: put it back */
+        if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED && (ev.window.data1 < CP_MINW || ev.window.data2 < CP_MINH))
+          SDL_SetWindowSize(win, ev.window.data1 < CP_MINW ? CP_MINW : ev.window.data1,
+                            ev.window.data2 < CP_MINH ? CP_MINH : ev.window.data2);
         break;
       case SDL_TEXTINPUT:
         if (strcmp(ev.text.text, "?") == 0) {
@@ -213,7 +224,8 @@ int cp_window_run (cp_app *A, const cp_winopts *o) {
         if (m.mode == 2) {
           cp_app_boxzoom(A, m.panel, A->F.boxr);
           A->F.box = 0;
-        }
+        } else if (m.mode == 1 && fabsf(ev.button.x * scale - m.sx) + fabsf(ev.button.y * scale - m.sy) < 4 * scale)
+          cp_app_click(A, ev.button.x * scale, ev.button.y * scale);  /* a click, not a drag: pin */
         m.mode = 0;
         redraw = 1;
         break;

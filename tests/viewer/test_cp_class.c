@@ -172,6 +172,26 @@ static void corners (void) {
 
   A = at(CP_SRCDIR "/plots/abs_branch.lua", 0);
   CONTAINS(A->F.readout, "corner: h'(x0" MINUS ") = " MINUS "1, h'(x0+) = 1)", "abs_branch at 0");
+  /* the inner panel too: |x| has a corner at 0, so g gets no (half) tangent and g' is undefined */
+  h = &A->F.panels[0].marks[0];
+  CHECK(!h->has_slope && h->undefined, "no tangent on g at its corner, the point is marked");
+  dh = &A->F.panels[3].marks[2];
+  CHECK(dh->undefined && dh->yl == -1 && dh->yr == 1, "the factor g' is marked at its sides (%g %g)", dh->yl, dh->yr);
+  CHECK(A->F.panels[1].marks[0].has_slope, "f = sin is smooth at u = 0: its tangent stays");
+  CONTAINS(A->F.readout, "= 1 " DOT " undefined (no derivative here)", "du/dx is said to be undefined");
+  CONTAINS(A->F.readout, "g'(x0) undefined (corner: g'(x0" MINUS ") = " MINUS "1, g'(x0+) = 1)", "and why");
+  CHECK(strcmp(A->F.panels[0].title, "u = g(x) = |x|") == 0, "abs_branch's g label: %s", A->F.panels[0].title);
+  CHECK(strcmp(A->F.panels[2].title, "h(x) = f(g(x)) = sin(|x|)") == 0, "h from the labels: %s", A->F.panels[2].title);
+  cp_app_free(A);
+  /* a corner in a link that h smooths out: h'(0) = 0, but the chain rule does not give it */
+  p = writescript("abssq.lua", "return {inner = function (x) if x < 0 then return -x end return x end,\n"
+                  "  outer = function (u) return u^2 end}\n");
+  A = at(p, 0);
+  CHECK(A->F.panels[2].marks[0].has_slope && !A->F.panels[2].marks[0].undefined, "h = x^2 keeps its tangent");
+  CHECK(!A->F.panels[0].marks[0].has_slope && A->F.panels[0].marks[0].undefined, "g = |x| has none");
+  CONTAINS(A->F.readout, "the chain rule does not apply here", "abssq: the rule does not apply");
+  CONTAINS(A->F.readout, "h'(x0) = 0 from both sides", "abssq: h' from both sides");
+  CONTAINS(A->F.readout, "g'(x0) undefined (corner", "abssq: g' has a corner");
   cp_app_free(A);
 
   /* smooth points stay smooth, also where h' is 0 */
@@ -251,6 +271,13 @@ static void labels (void) {
   CHECK(strcmp(A->F.panels[0].title, "u = g(x)") == 0, "a branching piece has no traced label: %s", A->F.panels[0].title);
   CHECK(strcmp(A->F.panels[1].title, "y = f(u) = sin(u)") == 0, "the other piece has: %s", A->F.panels[1].title);
   CHECK(strcmp(A->F.panels[2].title, "h(x) = f(g(x)) = sin |x|") == 0, "labels.composite says otherwise: %s",
+        A->F.panels[2].title);
+  cp_app_free(A);
+  /* a branching composite without labels.composite: from the links' labels, substituted */
+  p = writescript("sublabels.lua", "return {inner = function (x) if x < 0 then return -x end return x end,\n"
+    "  outer = function (u) return u^3 + u end, labels = {inner = '1 - |x|'}}\n");
+  A = app(p);
+  CHECK(strcmp(A->F.panels[2].title, "h(x) = f(g(x)) = (1 - |x|)^3 + (1 - |x|)") == 0, "substituted: %s",
         A->F.panels[2].title);
   cp_app_free(A);
 }

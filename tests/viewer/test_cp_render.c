@@ -210,8 +210,61 @@ static void nofont (void) {
   cp_app_free(A);
 }
 
+/* WCAG relative luminance: the contrast of colour c on white */
+static double contrast (cp_color c) {
+  double v[3], L;
+  int i;
+  unsigned char ch[3];
+  ch[0] = c.r; ch[1] = c.g; ch[2] = c.b;
+  for (i = 0; i < 3; i++) {
+    double x = ch[i] / 255.0;
+    v[i] = x <= 0.03928 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+  }
+  L = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  return 1.05 / (L + 0.05);
+}
+
+/* 18: anti-aliased curves, and every curve colour (the factors too) reads on white */
+static void smooth (void) {
+  static const char *scripts[] = {"cubic", "sin_x2", "chain3", "neuron", "single", "tan", NULL};
+  cp_app *A;
+  Shot t;
+  cp_panel *P;
+  int i, p, c, x, y, edge = 0, full = 0;
+  for (i = 0; scripts[i]; i++) {
+    char path[512];
+    A = cp_app_new(0, 64u << 20, 20000000L);
+    snprintf(path, sizeof path, "%s/plots/%s.lua", CP_SRCDIR, scripts[i]);
+    cp_app_open(A, path);
+    cp_app_update(A, 800, 500);
+    for (p = 0; p < A->F.npanels; p++)
+      for (c = 0; c < A->F.panels[p].ncurves; c++)
+        CHECK(contrast(A->F.panels[p].curves[c].color) >= 3, "%s: %s has contrast %.2f on white", scripts[i],
+              A->F.panels[p].curves[c].label, contrast(A->F.panels[p].curves[c].color));
+    cp_app_free(A);
+  }
+  /* a steep stretch of h in sin_x2: across the curve, pixels between its colour and white (a feather) */
+  A = cp_app_new(0, 64u << 20, 20000000L);
+  cp_app_open(A, CP_SRCDIR "/plots/sin_x2.lua");
+  A->cursor = 0;
+  t = render(A, 1600, 1000, NULL);
+  P = &A->F.panels[2];
+  for (y = (int)P->plot.y + 4; y < (int)(P->plot.y + P->plot.h) - 4; y++)
+    for (x = (int)cp_px(P, 2.6); x < (int)cp_px(P, 3.0); x++) {
+      cp_color q = pixel(&t, x, y), k = P->curves[0].color;
+      double f = (255.0 - q.g) / (255.0 - k.g);  /* how much of the curve colour, by green */
+      int onmix = abs(q.r - (int)lround(255 - f * (255 - k.r))) < 12 && abs(q.b - (int)lround(255 - f * (255 - k.b))) < 12;
+      if (onmix && f > 0.15 && f < 0.85) edge++;
+      if (near(q, k, 8)) full++;
+    }
+  CHECK(full > 50 && edge > full / 4, "anti-aliased: %d feather pixels beside %d of the full colour", edge, full);
+  done(&t);
+  cp_app_free(A);
+}
+
 int main (void) {
   curves();
+  smooth();
   tangents();
   gaps();
   nofont();

@@ -77,16 +77,16 @@ static void readouts (void) {
     CLOSE(v[1], 2, 1e-15, "neuron u = w x + b");
     CLOSE(v[6], 1.5 * s * (1 - s), 1e-14, "neuron h' = w s(1 - s)");
   }
-  CHECK(A->F.nsliders == 2 && strcmp(A->F.sliders[0].name, "b") == 0 && strcmp(A->F.sliders[1].name, "w") == 0,
-        "neuron: sliders b and w");
-  cp_script_setparam(A->S, &A->F, 1, 2.0);  /* w = 2 */
+  CHECK(A->F.nsliders == 2 && strcmp(A->F.sliders[0].name, "w") == 0 && strcmp(A->F.sliders[1].name, "b") == 0,
+        "neuron: sliders w and b, in the order the script lists them");
+  cp_script_setparam(A->S, &A->F, 0, 2.0);  /* w = 2 */
   cursor(A, 1, v, 7);
   {
     double s = 1 / (1 + exp(-2.5));
     CLOSE(v[6], 2 * s * (1 - s), 1e-14, "neuron after the w slider");
   }
-  cp_script_setparam(A->S, &A->F, 1, 99);
-  CHECK(A->F.sliders[1].value == 4, "a slider value is clamped to max: %g", A->F.sliders[1].value);
+  cp_script_setparam(A->S, &A->F, 0, 99);
+  CHECK(A->F.sliders[0].value == 4, "a slider value is clamped to max: %g", A->F.sliders[0].value);
   cp_app_free(A);
 
   A = app(CP_SRCDIR "/plots/tan.lua");

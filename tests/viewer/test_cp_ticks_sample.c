@@ -3,6 +3,7 @@
 
 #include "cp_check.h"
 #include "cp_ticks.h"
+#include "cp_axis.h"
 #include "cp_sample.h"
 
 static const double PI = 3.14159265358979323846;
@@ -174,8 +175,52 @@ static void sampling (void) {
   cp_series_free(&again);
 }
 
+/* 4: labels short and distinct at any range, with an offset and a power of ten when needed */
+static void axislabels (void) {
+  static const struct { double lo, hi; const char *note, *first; } cases[] = {
+    {4.193535, 4.193562, "", "4.193535"},               /* the narrow range: plain, 8 digits */
+    {4.1935350, 4.1935352, "offset 4.19353, \xc3\x97" "10\xe2\x81\xbb\xe2\x81\xb8", NULL},  /* deep zoom */
+    {-0.15262650, -0.15262590, "offset -0.1527, \xc3\x97" "10\xe2\x81\xbb\xe2\x81\xb7", NULL},
+    {0, 3e-7, "\xc3\x97" "10\xe2\x81\xbb\xe2\x81\xb8", "0"},   /* tiny near 0: a power of ten alone */
+    {0, 4e9, "\xc3\x97" "10\xe2\x81\xb8", "0"},                    /* huge: the same */
+    {1234500.5, 1234500.6, "offset 1234500, \xc3\x97" "10\xe2\x81\xbb\xc2\xb2", NULL},
+    {1234500, 1234600, "", "1234500"},
+    {-3, 3, "", "-3"}, {-0.2, 0.2, "", "-0.20"}, {2.8, 16.3, "", "4"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    cp_axis a;
+    char b[64], prev[64] = "";
+    int n = cp_axis_make(&a, cases[i].lo, cases[i].hi, 6, 0, 0), k;
+    CHECK(n >= 2, "[%.10g, %.10g]: %d ticks", cases[i].lo, cases[i].hi, n);
+    CHECK(strcmp(a.note, cases[i].note) == 0, "[%.10g, %.10g]: note \"%s\", expected \"%s\"",
+          cases[i].lo, cases[i].hi, a.note, cases[i].note);
+    for (k = 0; k < n; k++) {
+      double back;
+      cp_axis_label(&a, k, b, sizeof b);
+      CHECK(strlen(b) <= 8, "label %s is at most 8 characters", b);
+      CHECK(strcmp(b, prev) != 0, "[%.10g, %.10g]: ticks %d and %d both read %s", cases[i].lo, cases[i].hi, k - 1, k, b);
+      if (k == 0 && cases[i].first) CHECK(strcmp(b, cases[i].first) == 0, "first label %s, expected %s", b, cases[i].first);
+      /* the label and the note give the tick back */
+      back = a.scaled ? a.offset + atof(b) * pow(10, a.exp) : atof(b);
+      CHECK(fabs(back - a.t[k]) <= a.step * 1e-6, "label %s (%s) reads %.12g, the tick is %.12g", b, a.note, back, a.t[k]);
+      CHECK((a.t[k] < 0) == (back < 0), "the sign of %.12g survives", a.t[k]);
+      memcpy(prev, b, sizeof prev);
+    }
+  }
+  {
+    cp_axis a;
+    /* labels wider than their room: fewer ticks */
+    int many = cp_axis_make(&a, 4.193535, 4.193562, 12, 0, 0), few = cp_axis_make(&a, 4.193535, 4.193562, 12, 300, 7.7f);
+    CHECK(few < many && (cp_axis_chars(&a) + 1.5f) * 7.7f * few <= 300, "%d labels of %d characters fit 300 px (of %d)",
+          few, cp_axis_chars(&a), many);
+    CHECK(cp_axis_make(&a, 1, 1, 5, 0, 0) == 0 && a.note[0] == 0, "an empty range: no ticks, no note");
+  }
+}
+
 int main (void) {
   ticks();
+  axislabels();
   sampling();
   return report();
 }
