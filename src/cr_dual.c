@@ -153,13 +153,7 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
     return 0;
   }
   if (m == 1) {
-    double y, ga = 0.0, gb = 0.0, d = 0.0;
-    int want = (a[1] != 0) | ((b && b[1] != 0) << 1);
-    cr_op_eval(op, a[0], b ? b[0] : 0.0, want, &y, &ga, &gb);
-    if ((want & 1) && ga != 0) d += ga * a[1];
-    if ((want & 2) && gb != 0) d += gb * b[1];
-    out[0] = y;
-    out[1] = d;
+    cr_dual1_apply(op, a, b, out);
     return 0;
   }
   h = (size_t)1 << (m - 1);

@@ -125,6 +125,57 @@ Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
   return d;
 }
 
+/* the block of a dual over one tag */
+#define DUAL1_SIZE (sizeof(Dual) + 2 * sizeof(double) + sizeof(cr_tag))
+
+/*
+** The coefficients at idx (a number, or a dual over one tag: *tag set), or NULL.
+** Size and tag count come first: a Var's block, as large, fails there without its
+** metatable being fetched; one metatable compare then tells a dual from a forgery.
+*/
+static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, const cr_tag **tag) {
+  int t = lua_type(L, idx);
+  if (t == LUA_TNUMBER) {
+    num[0] = lua_tonumber(L, idx);
+    num[1] = 0.0;
+    return num;
+  }
+  if (t == LUA_TUSERDATA) {
+    const Dual *d = (const Dual *)lua_touserdata(L, idx);
+    if (lua_rawlen(L, idx) == DUAL1_SIZE && d->m == 1 && lua_getmetatable(L, idx)) {
+      int same = lua_rawequal(L, -1, mtidx);
+      lua_pop(L, 1);
+      if (same) {
+        *tag = dual_tags(d);
+        return d->c;
+      }
+    }
+  }
+  return NULL;
+}
+
+int ldual_fast (lua_State *L, cr_opid op, int two, int mtidx) {
+  double na[2], nb[2];
+  const cr_tag *ta = NULL, *tb = NULL;
+  const double *ca, *cb = NULL;
+  Dual *r;
+  if ((ca = fastarg(L, 1, mtidx, na, &ta)) == NULL) return 0;
+  if (two) {
+    if ((cb = fastarg(L, 2, mtidx, nb, &tb)) == NULL) return 0;
+    if (ta == NULL) ta = tb;
+    else if (tb != NULL && *tb != *ta) return 0;  /* two tags: the multilinear path */
+  }
+  if (ta == NULL) return 0;  /* numbers alone: the caller's own path */
+  /* the operands' blocks stay put: userdata never move, and they are on the stack */
+  r = (Dual *)lua_newuserdatauv(L, DUAL1_SIZE, 0);
+  r->m = 1;
+  *dual_tags(r) = *ta;
+  lua_pushvalue(L, mtidx);
+  lua_setmetatable(L, -2);
+  cr_dual1_apply(op, ca, cb, r->c);
+  return 1;
+}
+
 static int sametags (const Operand *a, const Operand *b) {
   return a->m == b->m && memcmp(a->tags, b->tags, (size_t)a->m * sizeof(cr_tag)) == 0;
 }
@@ -237,8 +288,10 @@ static int defer (lua_State *L, cr_opid op, int n) {
 
 static int arith (lua_State *L, cr_opid op, int unary) {
   Operand a, b;
-  int oka = ldual_getx(L, 1, MT_IDX, &a);
-  int okb = unary || ldual_getx(L, 2, MT_IDX, &b);
+  int oka, okb;
+  if (ldual_fast(L, op, !unary, MT_IDX)) return 1;
+  oka = ldual_getx(L, 1, MT_IDX, &a);
+  okb = unary || ldual_getx(L, 2, MT_IDX, &b);
   if (oka && okb) {
     ldual_computex(L, op, &a, unary ? NULL : &b, MT_IDX);
     return 1;
@@ -444,6 +497,7 @@ int ldual_opcall (lua_State *L, cr_opid op, int mtidx) {
                                   cr_ops[op].arity == 2 ? lua_tonumber(L, 2) : 0.0));
     return 1;
   }
+  if (ldual_fast(L, op, cr_ops[op].arity == 2, mtidx)) return 1;
   return applyop(L, op, cr_ops[op].name, mtidx);
 }
 
