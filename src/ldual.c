@@ -512,6 +512,67 @@ static int l_apply (lua_State *L) {
   return applyop(L, (cr_opid)op, cr_ops[op].name, MT_IDX);
 }
 
+/* cr.math's message; a missing argument counts as nil, as the Lua functions there say */
+static int mathargerror (lua_State *L, int arg, const char *fname) {
+  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", arg, fname,
+                    lua_isnone(L, arg) ? "nil" : ldual_typename(L, arg));
+}
+
+/* what cr.math takes: a number, a dual, or another chainrule value (it has __crapply) */
+static int mathnum (lua_State *L, int idx, int mtidx) {
+  Operand o;
+  int t = lua_type(L, idx);
+  if (t == LUA_TNUMBER) return 1;
+  if (t == LUA_TSTRING) return 0;
+  if (ldual_getx(L, idx, mtidx, &o)) return 1;
+  if (luaL_getmetafield(L, idx, "__crapply") != LUA_TNIL) { lua_pop(L, 1); return 1; }
+  return 0;
+}
+
+/* calls core.ops[name] (upvalue 3; a Var's own op once ltape is open) on the value at idx */
+static void callop (lua_State *L, const char *name, int idx) {
+  lua_getfield(L, lua_upvalueindex(3), name);
+  lua_pushvalue(L, idx);
+  lua_call(L, 1, 1);
+}
+
+/*
+** cr.math.log(x [, base]): math.log on numbers, bit for bit; log(x, 2) and
+** log(x, 10) use log2 and log10 as math.log does, other bases log(x)/log(base).
+*/
+static int l_mathlog (lua_State *L) {
+  int tb = lua_type(L, 2);
+  if (lua_type(L, 1) == LUA_TNUMBER && (tb == LUA_TNIL || tb == LUA_TNONE || tb == LUA_TNUMBER)) {
+    double x = lua_tonumber(L, 1), r;
+    if (tb != LUA_TNUMBER) r = log(x);
+    else {
+      double base = lua_tonumber(L, 2);
+      if (base == 2.0) r = log2(x);
+      else if (base == 10.0) r = log10(x);
+      else r = log(x) / log(base);
+    }
+    lua_pushnumber(L, r);
+    return 1;
+  }
+  if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
+  if (tb == LUA_TNIL || tb == LUA_TNONE) {
+    lua_settop(L, 1);
+    if (ldual_fast(L, CR_OP_log, 0, MT_IDX)) return 1;
+    callop(L, "log", 1);
+    return 1;
+  }
+  if (!mathnum(L, 2, MT_IDX)) return mathargerror(L, 2, "log");
+  lua_settop(L, 2);
+  if (tb == LUA_TNUMBER && lua_tonumber(L, 2) == 2.0) callop(L, "log2", 1);
+  else if (tb == LUA_TNUMBER && lua_tonumber(L, 2) == 10.0) callop(L, "log10", 1);
+  else {
+    callop(L, "log", 1);
+    callop(L, "log", 2);
+    lua_arith(L, LUA_OPDIV);
+  }
+  return 1;
+}
+
 static int state_gc (lua_State *L) {
   State *S = (State *)lua_touserdata(L, 1);
   cr_arena_free(S->A);
@@ -580,6 +641,10 @@ int ldual_open (lua_State *L) {
     lua_setfield(L, -2, cr_ops[i].name);
   }
   lua_setfield(L, -3, "opid");
+  ldual_pushupvalues(L);  /* cr.math.log in C: upvalue 3 is core.ops */
+  lua_pushvalue(L, -3);
+  lua_pushcclosure(L, l_mathlog, 3);
+  lua_setfield(L, -3, "mathlog");
   lua_setfield(L, -2, "ops");
   return 0;
 }

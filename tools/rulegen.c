@@ -68,27 +68,36 @@ int main (void) {
   printf("  }\n");
   printf("  return p;\n");
   printf("}\n\n");
-  /* value and the partials asked for (want: bit 0 wrt a, bit 1 wrt b), in one place */
-  printf("static void gen_eval (cr_opid op, double a, double b, int want,\n");
-  printf("                      double *y, double *da, double *db) {\n");
-  printf("  double r, p;\n");
-  printf("  switch (op) {\n");
+  /*
+  ** value and the partials asked for (want: bit 0 wrt a, bit 1 wrt b), one function
+  ** per op: gcc fuses sin and cos of one argument only within a function
+  */
   for (op = 0; op < CR_NOPS; op++) {
     int two = (cr_ops[op].arity == 2);
-    printf("    case %d:  /* %s */\n", op, cr_ops[op].name);
-    printf("      r = cr_ops[%d].f(a, %s);\n", op, two ? "b" : "0.0");
-    printf("      *y = r;\n");
-    for (i = 0; i < cr_ops[op].arity; i++) {
-      printf("      if (want & %d) {\n", 1 << i);
-      emitrule(cr_op_rule((cr_opid)op, i), "r", "        ");
-      printf("        *%s = p;\n", i ? "db" : "da");
-      printf("      }\n");
+    printf("/* %s */\n", cr_ops[op].name);
+    printf("static void gen_eval_%d (double a, double b, int want, double *y, double *da, double *db) {\n", op);
+    printf("  double r = cr_ops[%d].f(a, %s), p;\n", op, two ? "b" : "0.0");
+    printf("  (void)b; (void)db; (void)p;\n");
+    printf("  *y = r;\n");
+    if (!two) {  /* computed unasked too: gcc then fuses sin(a) with the rule's cos(a) into sincos */
+      emitrule(cr_op_rule((cr_opid)op, 0), "r", "  ");
+      printf("  if (want & 1) *da = p;\n");
     }
-    printf("      return;\n");
+    else for (i = 0; i < 2; i++) {  /* only when asked: pow's partial wrt b takes a log */
+      printf("  if (want & %d) {\n", 1 << i);
+      emitrule(cr_op_rule((cr_opid)op, i), "r", "    ");
+      printf("    *%s = p;\n", i ? "db" : "da");
+      printf("  }\n");
+    }
+    printf("}\n\n");
   }
-  printf("    default: break;\n");
-  printf("  }\n");
-  printf("  (void)r; (void)p;\n");
+  printf("static void (*const gen_evals[%d]) (double, double, int, double *, double *, double *) = {\n",
+         CR_NOPS);
+  for (op = 0; op < CR_NOPS; op++) printf("  gen_eval_%d,\n", op);
+  printf("};\n\n");
+  printf("static void gen_eval (cr_opid op, double a, double b, int want,\n");
+  printf("                      double *y, double *da, double *db) {\n");
+  printf("  gen_evals[op](a, b, want, y, da, db);\n");
   printf("}\n");
   return 0;
 }

@@ -64,18 +64,8 @@ function M.atan (y, x, ...)
   return ops.atan2(y, x)
 end
 
--- log(x, 2) and log(x, 10) use log2 and log10, as math.log does
-function M.log (x, base, ...)
-  if type(x) == "number" and (base == nil or type(base) == "number") then
-    return math.log(x, base, ...)
-  end
-  argcheck("log", 1, x, true)
-  if base == nil then return ops.log(x) end
-  argcheck("log", 2, base, true)
-  if base == 2 then return ops.log2(x) end
-  if base == 10 then return ops.log10(x) end
-  return ops.log(x) / ops.log(base)
-end
+-- log(x, 2) and log(x, 10) use log2 and log10, as math.log does (in C: no Lua call per use)
+M.log = core.mathlog
 
 function M.modf (x, ...)
   if type(x) == "number" then return math.modf(x, ...) end
