@@ -154,6 +154,13 @@ static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, con
   return NULL;
 }
 
+const Dual *ldual_todual1 (lua_State *L, int idx, int mtidx) {
+  double num[2];
+  const cr_tag *tag = NULL;
+  if (lua_type(L, idx) != LUA_TUSERDATA || fastarg(L, idx, mtidx, num, &tag) == NULL) return NULL;
+  return (const Dual *)lua_touserdata(L, idx);
+}
+
 int ldual_fast (lua_State *L, cr_opid op, int two, int mtidx) {
   double na[2], nb[2];
   const cr_tag *ta = NULL, *tb = NULL;

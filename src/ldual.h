@@ -52,6 +52,9 @@ void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *
 */
 int ldual_fast (lua_State *L, cr_opid op, int two, int mtidx);
 
+/* The dual over one tag at idx, or NULL for anything else. */
+const Dual *ldual_todual1 (lua_State *L, int idx, int mtidx);
+
 /* A fresh tag, never handed out before in this Lua state; newtags reserves n. */
 cr_tag ldual_newtag (lua_State *L);
 cr_tag ldual_newtags (lua_State *L, int n);
