@@ -561,13 +561,14 @@ static int l_mathlog (lua_State *L) {
     lua_pushnumber(L, r);
     return 1;
   }
-  if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
   if (tb == LUA_TNIL || tb == LUA_TNONE) {
+    if (ldual_fast(L, CR_OP_log, 0, MT_IDX)) return 1;  /* first-order duals first */
+    if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
     lua_settop(L, 1);
-    if (ldual_fast(L, CR_OP_log, 0, MT_IDX)) return 1;
     callop(L, "log", 1);
     return 1;
   }
+  if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
   if (!mathnum(L, 2, MT_IDX)) return mathargerror(L, 2, "log");
   lua_settop(L, 2);
   if (tb == LUA_TNUMBER && lua_tonumber(L, 2) == 2.0) callop(L, "log2", 1);

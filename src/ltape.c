@@ -572,11 +572,12 @@ static int var_crapply (lua_State *L) {
 static int var_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(5));
   int two = (cr_ops[op].arity == 2);
-  int t1 = lua_type(L, 1), t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
+  int t1, t2;
+  if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
+  t1 = lua_type(L, 1);
+  t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
   if (t1 == LUA_TUSERDATA || t2 == LUA_TUSERDATA) {
-    Var *v1;
-    if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
-    v1 = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
+    Var *v1 = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
     Var *v2 = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
     if ((v1 || t1 == LUA_TNUMBER) && (v2 || t2 == LUA_TNUMBER)) {
       Arg a[2];
