@@ -27,6 +27,7 @@ typedef struct Tape {
   cr_tape t;
   unsigned long long serial;  /* 0 while in the pool; a new one at each use */
   int held;                   /* object API: its Vars hold the handle, the collector ends it */
+  size_t counted;             /* its array bytes in the state's heldbytes (object API) */
   struct Tape *nextfree;
 } Tape;
 
@@ -70,6 +71,12 @@ typedef struct Var {
 #define HANDLE_MAGIC 0xC4A9D0E1u
 
 /*
+** A training loop's old tapes reach the collector a few steps late: keeping the
+** arrays of several lets each new tape start on memory already faulted in.
+*/
+#define NSPARE 4
+
+/*
 ** Per-state settings.  User values: 1 the current tape's handle (weakly),
 ** 2 the pooled Tapes (their anchor), 3 each tape's store, keyed by its address.
 */
@@ -80,8 +87,9 @@ typedef struct State {
   long live;                  /* tapes in use */
   int ntapes;                 /* tapes in the pool, in use or free */
   Tape *free;
-  cr_tape spare;              /* the arrays of the last released tape, for the next one */
+  cr_tape spare[NSPARE];      /* arrays of released tapes, for the next ones */
   int closing;                /* the state is being collected: keep nothing */
+  size_t heldbytes;           /* array bytes of the object API tapes not yet released */
 } State;
 
 /* upvalues of every function here */
@@ -200,8 +208,13 @@ static Tape *newtape (lua_State *L, int held) {
     lua_pop(L, 2);
   }
   T->nextfree = NULL;
+  T->counted = 0;
   T->t.limit = S->limit;
-  if (S->spare.cap > 0 && !S->closing) cr_tape_take(&T->t, &S->spare);
+  if (!S->closing) {  /* the largest spare */
+    int i, k = 0;
+    for (i = 1; i < NSPARE; i++) if (S->spare[i].cap > S->spare[k].cap) k = i;
+    if (S->spare[k].cap > 0) cr_tape_take(&T->t, &S->spare[k]);
+  }
   T->serial = ++S->serial;
   T->held = held;
   S->live++;
@@ -216,8 +229,14 @@ static void releasetape (lua_State *L, Tape *T) {
   if (T->serial == 0) return;
   S->live--;
   T->serial = 0;
+  S->heldbytes -= T->counted;
+  T->counted = 0;
   if (S->closing) { cr_tape_free(&T->t); return; }
-  if (T->t.cap > S->spare.cap) cr_tape_take(&S->spare, &T->t);  /* keep the larger */
+  {  /* into an empty spare, else in place of the smallest when larger */
+    int i, k = 0;
+    for (i = 1; i < NSPARE; i++) if (S->spare[i].cap < S->spare[k].cap) k = i;
+    if (T->t.cap > S->spare[k].cap) cr_tape_take(&S->spare[k], &T->t);
+  }
   cr_tape_free(&T->t);
   lua_getiuservalue(L, STATE, 3);
   lua_pushnil(L);
@@ -267,6 +286,32 @@ static void dropcurrent (lua_State *L, const Tape *T) {
   lua_pop(L, 1);
 }
 
+/* bytes of a tape's arrays, which the collector cannot see */
+static size_t tapebytes (const Tape *T) {
+  return T->t.cap * (sizeof(cr_node) + sizeof(double)) + T->t.adjcap * sizeof(double);
+}
+
+/* keeps the state's sum of the object API tapes' array bytes up to date */
+static void account (lua_State *L, Tape *T) {
+  State *S = getstate(L);
+  size_t b = tapebytes(T);
+  S->heldbytes += b - T->counted;
+  T->counted = b;
+}
+
+/*
+** Before a training loop's next tape: when the old tapes' arrays outweigh the Lua
+** heap and no spare is left, collect, as the collector would if it saw them (the
+** standalone lua runs it in generational mode, where an old tape's handle waits for
+** a major collection).  Their finalizers leave their arrays as spares for the new tape.
+*/
+static void reclaim (lua_State *L) {
+  State *S = getstate(L);
+  int i;
+  for (i = 0; i < NSPARE; i++) if (S->spare[i].cap > 0) return;
+  if (S->heldbytes / 1024 > (size_t)lua_gc(L, LUA_GCCOUNT, 0)) lua_gc(L, LUA_GCCOLLECT, 0);
+}
+
 /* pushes the current tape's handle, making an object API tape if there is none */
 static Tape *current (lua_State *L) {
   Tape *T;
@@ -274,8 +319,10 @@ static Tape *current (lua_State *L) {
   T = handletape(tohandle(L, -1));
   if (T != NULL) return T;
   lua_pop(L, 1);
+  reclaim(L);
   T = newtape(L, 1);
   setcurrent(L, -1);
+  account(L, T);
   return T;
 }
 
@@ -515,6 +562,7 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
   }
   r = cr_tape_record(&T->t, op, a[0].node, a[0].x, two ? a[1].node : -1, two ? a[1].x : 0.0);
   if (r < 0) tapefail(L, r, T);
+  if (T->held && T->t.cap * sizeof(cr_node) > T->counted) account(L, T);
   pushnode(L, T, r, hidx, serial);
   return 1;
 }
@@ -1095,7 +1143,7 @@ static int state_gc (lua_State *L) {
   State *S = (State *)lua_touserdata(L, 1);
   int i;
   S->closing = 1;
-  cr_tape_free(&S->spare);
+  for (i = 0; i < NSPARE; i++) cr_tape_free(&S->spare[i]);
   lua_getiuservalue(L, 1, 2);
   for (i = 1; i <= S->ntapes; i++) {  /* whatever a handle's finalizer did not free */
     if (lua_rawgeti(L, -1, i) == LUA_TUSERDATA) cr_tape_free(&((Tape *)lua_touserdata(L, -1))->t);
@@ -1126,7 +1174,8 @@ int ltape_open (lua_State *L) {
   S->ntapes = 0;
   S->free = NULL;
   S->closing = 0;
-  cr_tape_init(&S->spare, DEFAULT_LIMIT);
+  S->heldbytes = 0;
+  for (i = 0; i < NSPARE; i++) cr_tape_init(&S->spare[i], DEFAULT_LIMIT);
   st = lua_gettop(L);
   lua_newtable(L);
   lua_pushcfunction(L, state_gc);
