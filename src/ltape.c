@@ -52,16 +52,19 @@ typedef struct Handle {
 */
 typedef struct Var {
   unsigned short magic;       /* VAR_MAGIC, first in the block: no user data can stand there */
-  unsigned short plain;       /* the value is a double, in x (always, for a param) */
+  unsigned short plain;       /* the value is a double (always, for a param) */
   int idx;                    /* node index; for a param, its node on tape 'serial' */
   Tape *tape;
   unsigned long long serial;  /* node: its tape's serial; param: the tape it last joined */
-  double x;                   /* the value (a copy of the tape's, read without touching it) */
+  double x;                   /* params only: the value (a node's is its tape's val[idx]) */
   double grad;                /* params only */
 } Var;
 
-/* a node Var stops before the param-only field: less for the collector per operation */
-#define NODE_SIZE offsetof(Var, grad)
+/* a node Var stops before the param-only fields: 24 bytes, less for malloc and the collector */
+#define NODE_SIZE offsetof(Var, x)
+
+/* the value of a plain Var whose tape (if any) is live */
+#define varx(v) ((v)->tape ? (v)->tape->t.val[(v)->idx] : (v)->x)
 
 /*
 ** debug.setmetatable can give any userdata the Var or Tape metatable: a block counts
@@ -334,18 +337,15 @@ static Tape *current (lua_State *L) {
 */
 static void pushnode (lua_State *L, Tape *T, long idx, int hidx, unsigned long long serial) {
   int plain, held = T->held;
-  double x;
   Var *v;
   checkserial(L, T, serial);
   plain = (T->t.node[idx].kind == CR_NODE_PLAIN);  /* read first: allocating may end T */
-  x = T->t.val[idx];
   v = (Var *)lua_newuserdatauv(L, NODE_SIZE, held);
   v->magic = VAR_MAGIC;
   v->tape = T;
   v->serial = serial;
   v->idx = (int)idx;
   v->plain = (unsigned short)plain;
-  v->x = x;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
   if (held) {
@@ -359,7 +359,7 @@ static void pushvalue (lua_State *L, const Var *v) {
   const cr_node *nd;
   if (v->tape == NULL) { lua_pushnumber(L, v->x); return; }
   checklive(L, v);
-  if (v->plain) { lua_pushnumber(L, v->x); return; }
+  if (v->plain) { lua_pushnumber(L, varx(v)); return; }
   nd = &v->tape->t.node[v->idx];
   getstore(L, v->tape, 1);
   lua_rawgeti(L, -1, nd->slot);
@@ -372,7 +372,7 @@ static int realpart (lua_State *L, int idx, double *x) {
   Operand o;
   if (v != NULL) {
     checklive(L, v);
-    *x = v->x;
+    *x = varx(v);  /* a generic node's val is its real part */
     return 1;
   }
   if (lua_type(L, idx) == LUA_TSTRING || !ldual_get(L, idx, &o)) return 0;
@@ -553,9 +553,10 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
     if (v == NULL) continue;
     a[i].node = (v->tape == NULL) ? leafof(L, i + 1, v, T) : v->idx;
     if (!v->plain) a[i].plain = plain = 0;
-    else a[i].x = v->x;
   }
   checkserial(L, T, serial);  /* joining a param allocates */
+  for (i = 0; i < n; i++)  /* read once T is known live: a node's value is on it */
+    if (a[i].v != NULL && a[i].plain) a[i].x = T->t.val[a[i].node];
   if (!plain) {
     recordgeneric(L, op, two, a, T, hidx, serial);
     return 1;
