@@ -134,14 +134,8 @@ Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
 ** metatable being fetched; one metatable compare then tells a dual from a forgery.
 */
 static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, const cr_tag **tag) {
-  int t = lua_type(L, idx);
-  if (t == LUA_TNUMBER) {
-    num[0] = lua_tonumber(L, idx);
-    num[1] = 0.0;
-    return num;
-  }
-  if (t == LUA_TUSERDATA) {
-    const Dual *d = (const Dual *)lua_touserdata(L, idx);
+  const Dual *d = (const Dual *)lua_touserdata(L, idx);  /* NULL for all but userdata */
+  if (d != NULL) {  /* a light userdata has length 0 */
     if (lua_rawlen(L, idx) == DUAL1_SIZE && d->m == 1 && lua_getmetatable(L, idx)) {
       int same = lua_rawequal(L, -1, mtidx);
       lua_pop(L, 1);
@@ -150,6 +144,12 @@ static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, con
         return d->c;
       }
     }
+    return NULL;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    num[0] = lua_tonumber(L, idx);
+    num[1] = 0.0;
+    return num;
   }
   return NULL;
 }
@@ -157,7 +157,8 @@ static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, con
 const Dual *ldual_todual1 (lua_State *L, int idx, int mtidx) {
   double num[2];
   const cr_tag *tag = NULL;
-  if (lua_type(L, idx) != LUA_TUSERDATA || fastarg(L, idx, mtidx, num, &tag) == NULL) return NULL;
+  if (lua_type(L, idx) != LUA_TUSERDATA || fastarg(L, idx, mtidx, num, &tag) == NULL || tag == NULL)
+    return NULL;
   return (const Dual *)lua_touserdata(L, idx);
 }
 

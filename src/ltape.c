@@ -110,16 +110,15 @@ static State *getstate (lua_State *L) {
 }
 
 static Var *tovar (lua_State *L, int idx) {
-  Var *v = NULL;
+  Var *v;
+  size_t len;
   if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_absindex(L, idx);
-  if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, VARMT)) {
-      size_t len = lua_rawlen(L, idx);
-      v = (Var *)lua_touserdata(L, idx);
-      if ((len != NODE_SIZE && len != sizeof(Var)) || v->magic != VAR_MAGIC) v = NULL;
-    }
-    lua_pop(L, 1);
-  }
+  v = (Var *)lua_touserdata(L, idx);  /* NULL for all but userdata; light ones have length 0 */
+  if (v == NULL || ((len = lua_rawlen(L, idx)) != NODE_SIZE && len != sizeof(Var))
+      || v->magic != VAR_MAGIC || !lua_getmetatable(L, idx))
+    return NULL;
+  if (!lua_rawequal(L, -1, VARMT)) v = NULL;
+  lua_pop(L, 1);
   return v;
 }
 
