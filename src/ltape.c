@@ -578,8 +578,9 @@ static void setarg (Arg *arg, Var *v, double x) {
 /* reads operand k (a number, Var or dual) into arg; raises for anything else */
 static void getarg (lua_State *L, int k, Arg *arg) {
   setarg(arg, NULL, 0.0);
+  if ((arg->v = tovar(L, k)) != NULL) return;
   if (lua_type(L, k) == LUA_TNUMBER) arg->x = lua_tonumber(L, k);
-  else if ((arg->v = tovar(L, k)) == NULL) {
+  else {
     Operand o;
     ltaylor_expand(L, k);  /* a Taylor value meets a Var as the dual it stands for */
     if (lua_type(L, k) == LUA_TSTRING || !ldual_get(L, k, &o))
@@ -620,14 +621,9 @@ static int var_crapply (lua_State *L) {
 static int var_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(5));
   int two = (cr_ops[op].arity == 2);
-  int t1, t2;
-  if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
-  t1 = lua_type(L, 1);
-  t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
-  if (t1 == LUA_TUSERDATA || t2 == LUA_TUSERDATA) {
-    Var *v1 = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
-    Var *v2 = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
-    if ((v1 || t1 == LUA_TNUMBER) && (v2 || t2 == LUA_TNUMBER)) {
+  Var *v1 = tovar(L, 1), *v2 = two ? tovar(L, 2) : NULL;  /* a block size tells a dual at once */
+  if (v1 || v2) {
+    if ((v1 || lua_type(L, 1) == LUA_TNUMBER) && (v2 || !two || lua_type(L, 2) == LUA_TNUMBER)) {
       Arg a[2];
       lua_settop(L, two ? 2 : 1);  /* extra arguments are ignored, as math's functions ignore them */
       setarg(&a[0], v1, v1 ? 0.0 : lua_tonumber(L, 1));
@@ -635,6 +631,7 @@ static int var_op (lua_State *L) {
       return recordargs(L, op, two, a);
     }
   }
+  else if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
   return ldual_opcall(L, op, lua_upvalueindex(4));
 }
 
