@@ -75,7 +75,7 @@ local function run (name, f)
   for i = 1, N do
     local d, v = f(point(i))
     acc = acc + d + v
-    if i % 65536 == 0 then
+    if i % 4096 == 0 then
       local m = collectgarbage("count")
       if m > peak then peak = m end
     end
