@@ -86,9 +86,9 @@ $(ASAN_BUILD)/tests/test_%: tests/fuzz/%.c $(ASAN_CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SANITIZE) -DCR_FUZZ_STANDALONE -Isrc $< $(ASAN_CORE_OBJ) -o $@ $(LDLIBS_CORE)
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC)
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc $< $(CORE_SRC) -o $@ -lm
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address,undefined $(RULES_GEN_FLAGS) -Isrc $< $(CORE_SRC) -o $@ -lm
 
 asan: $(ASAN_MODULE) $(addprefix $(ASAN_BUILD)/tests/,$(C_TESTS) $(addprefix test_,$(FUZZ_TARGETS))) $(EXTRA_ASAN)
 

@@ -153,17 +153,7 @@ int cr_dual_apply (cr_arena *A, cr_opid op, int m,
     return 0;
   }
   if (m == 1) {
-    double y = o->f(a[0], b ? b[0] : 0.0), d = 0.0;
-    if (a[1] != 0) {
-      double g = cr_op_partial(op, 0, a[0], b ? b[0] : 0.0, y);
-      if (g != 0) d += g * a[1];
-    }
-    if (b && b[1] != 0) {
-      double g = cr_op_partial(op, 1, a[0], b[0], y);
-      if (g != 0) d += g * b[1];
-    }
-    out[0] = y;
-    out[1] = d;
+    cr_dual1_apply(op, a, b, out);
     return 0;
   }
   h = (size_t)1 << (m - 1);

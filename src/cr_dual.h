@@ -24,6 +24,20 @@ double *cr_arena_alloc (cr_arena *A, size_t n);
 
 #define CR_ENOMEM 1
 
+/*
+** out = op(a, b) over one tag (b NULL for unary ops): the value, and the partials
+** times the perturbations, a term dropped where either is exactly zero (strong zero).
+*/
+static inline void cr_dual1_apply (cr_opid op, const double *a, const double *b, double *out) {
+  double y, ga = 0.0, gb = 0.0, d = 0.0;
+  int want = (a[1] != 0) | ((b != NULL && b[1] != 0) << 1);
+  cr_op_eval(op, a[0], b ? b[0] : 0.0, want, &y, &ga, &gb);
+  if ((want & 1) && ga != 0) d += ga * a[1];
+  if ((want & 2) && gb != 0) d += gb * b[1];
+  out[0] = y;
+  out[1] = d;
+}
+
 /* out = op(a, b) with a, b and out over the same m tags (b NULL for unary ops) */
 int cr_dual_apply (cr_arena *A, cr_opid op, int m,
                    const double *a, const double *b, double *out);

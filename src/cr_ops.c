@@ -315,7 +315,7 @@ const cr_rule *cr_op_rule (cr_opid op, int i) {
   return &rules[op][i];
 }
 
-double cr_op_partial (cr_opid op, int i, double a, double b, double y) {
+double cr_op_partial_interp (cr_opid op, int i, double a, double b, double y) {
   const cr_rule *r = &rules[op][i];
   double st[CR_RSTACK_MAX];
   int sp = 0, pc;
@@ -338,6 +338,37 @@ double cr_op_partial (cr_opid op, int i, double a, double b, double y) {
   }
   return st[0];
 }
+
+/*
+** The hot path: straight-line C that make generates from this table's compiled
+** rules (tools/rulegen.c); a build without it (luarocks) runs the stack code.
+*/
+#ifdef CR_RULES_GEN
+#include "cr_rules_gen.c"
+
+int cr_ops_generated (void) { return 1; }
+
+double cr_op_partial (cr_opid op, int i, double a, double b, double y) {
+  return gen_partial(op, i, a, b, y);
+}
+
+void cr_op_eval (cr_opid op, double a, double b, int want, double *y, double *da, double *db) {
+  gen_eval(op, a, b, want, y, da, db);
+}
+#else
+int cr_ops_generated (void) { return 0; }
+
+double cr_op_partial (cr_opid op, int i, double a, double b, double y) {
+  return cr_op_partial_interp(op, i, a, b, y);
+}
+
+void cr_op_eval (cr_opid op, double a, double b, int want, double *y, double *da, double *db) {
+  double r = cr_ops[op].f(a, cr_ops[op].arity == 2 ? b : 0.0);
+  *y = r;
+  if (want & 1) *da = cr_op_partial_interp(op, 0, a, b, r);
+  if (want & 2) *db = cr_op_partial_interp(op, 1, a, b, r);
+}
+#endif
 
 #define SLOT_MAX 32  /* bytes an algebra element may take in a rule's stack */
 

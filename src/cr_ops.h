@@ -68,6 +68,18 @@ static inline double cr_op_value (cr_opid op, double a, double b) {
 double cr_op_partial (cr_opid op, int i, double a, double b, double y);
 
 /*
+** *y = op(a, b) and the partials asked for (want: bit 0 into *da, bit 1 into *db),
+** the same bits as cr_op_value and cr_op_partial (b is ignored by unary ops).
+*/
+void cr_op_eval (cr_opid op, double a, double b, int want, double *y, double *da, double *db);
+
+/* The same partial by running the rule's stack code: what the generated C is tested against. */
+double cr_op_partial_interp (cr_opid op, int i, double a, double b, double y);
+
+/* 1 when cr_op_partial and cr_op_eval run C generated from the table at build time. */
+int cr_ops_generated (void);
+
+/*
 ** A number system a rule can run on (doubles, tagged duals, expression nodes, ...).
 ** Elements are handles of at most 32 bytes (copying one copies a reference); the
 ** algebra owns their storage.  Functions return 0 or a nonzero error code.

@@ -83,10 +83,10 @@ long cr_tape_push (cr_tape *T, int a, double da, int b, double db, double v) {
 }
 
 long cr_tape_record (cr_tape *T, cr_opid op, int ia, double a, int ib, double b) {
-  double y = cr_op_value(op, a, b);
-  double da = (ia >= 0) ? cr_op_partial(op, 0, a, b, y) : 0.0;
-  double db = (ib >= 0) ? cr_op_partial(op, 1, a, b, y) : 0.0;
-  long r = cr_tape_push(T, ia, da, ib, db, y);
+  double y, da = 0.0, db = 0.0;
+  long r;
+  cr_op_eval(op, a, b, (ia >= 0) | ((ib >= 0) << 1), &y, &da, &db);
+  r = cr_tape_push(T, ia, da, ib, db, y);
   if (r >= 0 && T->traced) {
     T->trace[r].op = (int)op;
     T->trace[r].ka = a;

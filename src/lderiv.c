@@ -40,6 +40,8 @@ static int checkorder (lua_State *L, int arg, const char *fname, int def) {
   return (int)n;
 }
 
+static void checkresult (lua_State *L, const char *fname);
+
 /*
 ** Calls f(x + eps_1 + ... + eps_n) with n fresh tags and leaves the result at
 ** the top.  Returns the first new tag; n tags from it on are the seeds.
@@ -87,18 +89,24 @@ static cr_tag seedcall (lua_State *L, const char *fname, int n) {
   }
   call:
   lua_call(L, 1, 1);
+  checkresult(L, fname);
+  return first;
+}
+
+/* the value f returned (at the top) is a number, dual or Var; a Taylor value becomes its dual */
+static void checkresult (lua_State *L, const char *fname) {
+  Operand x;
   ltaylor_expand(L, -1);  /* an outer derivative's Taylor value: the dual it stands for */
   if (!ldual_getx(L, -1, LDUAL_MT, &x) || lua_type(L, -1) == LUA_TSTRING) {
     if (luaL_getmetafield(L, -1, "__crcoef") != LUA_TNIL) {  /* a Var: it takes its own part */
       lua_pop(L, 1);
-      return first;
+      return;
     }
     if (lua_type(L, -1) == LUA_TNIL)
       luaL_error(L, "%s: function returned nil, expected a number or dual", fname);
     luaL_error(L, "%s: function returned a %s, expected a number or dual",
                fname, ldual_typename(L, -1));
   }
-  return first;
 }
 
 /* orders n >= 2 at a plain number run on one Taylor series; a dual or Var point keeps the duals */
@@ -128,9 +136,37 @@ static void pushcoef (lua_State *L, int res, cr_tag first, int n, int k) {
   ldual_pushcoef(L, res, first, n, k, NULL, NULL);
 }
 
+/*
+** derivative(f, x) at a number: one tag, seeded x + eps; a result over that tag alone
+** is read straight off, anything else takes the general path below.
+*/
+static int firstorder (lua_State *L) {
+  cr_tag t = ldual_newtagsx(L, 1, LDUAL_STATE);
+  const Dual *r;
+  Dual *d;
+  double x = lua_tonumber(L, 2);
+  lua_settop(L, 3);
+  lua_pushvalue(L, 1);
+  d = ldual_newx(L, 1, &t, LDUAL_MT);
+  d->c[0] = x;
+  d->c[1] = 1.0;
+  lua_call(L, 1, 1);
+  if ((r = ldual_todual1(L, 4, LDUAL_MT)) != NULL && dual_tags(r)[0] == t) {
+    lua_pushnumber(L, r->c[1]);
+    lua_pushnumber(L, r->c[0]);
+    return 2;
+  }
+  checkresult(L, "derivative");
+  pushcoef(L, 4, t, 1, 1);
+  pushcoef(L, 4, t, 1, 0);
+  return 2;
+}
+
 static int derivative (lua_State *L, int taylor) {
   int n, res;
   cr_tag first;
+  if (lua_gettop(L) == 2 && lua_type(L, 1) == LUA_TFUNCTION && lua_type(L, 2) == LUA_TNUMBER)
+    return firstorder(L);
   checkcallable(L, 1, "derivative");
   n = checkorder(L, 3, "derivative", 1);
   if (lua_gettop(L) > 3) argerr(L, 4, "derivative", "no more than 3 arguments expected");

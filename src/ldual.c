@@ -125,6 +125,65 @@ Dual *ldual_new (lua_State *L, int m, const cr_tag *tags) {
   return d;
 }
 
+/* the block of a dual over one tag */
+#define DUAL1_SIZE (sizeof(Dual) + 2 * sizeof(double) + sizeof(cr_tag))
+
+/*
+** The coefficients at idx (a number, or a dual over one tag: *tag set), or NULL.
+** Size and tag count come first: a Var's block, as large, fails there without its
+** metatable being fetched; one metatable compare then tells a dual from a forgery.
+*/
+static const double *fastarg (lua_State *L, int idx, int mtidx, double *num, const cr_tag **tag) {
+  const Dual *d = (const Dual *)lua_touserdata(L, idx);  /* NULL for all but userdata */
+  if (d != NULL) {  /* a light userdata has length 0 */
+    if (lua_rawlen(L, idx) == DUAL1_SIZE && d->m == 1 && lua_getmetatable(L, idx)) {
+      int same = lua_rawequal(L, -1, mtidx);
+      lua_pop(L, 1);
+      if (same) {
+        *tag = dual_tags(d);
+        return d->c;
+      }
+    }
+    return NULL;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    num[0] = lua_tonumber(L, idx);
+    num[1] = 0.0;
+    return num;
+  }
+  return NULL;
+}
+
+const Dual *ldual_todual1 (lua_State *L, int idx, int mtidx) {
+  double num[2];
+  const cr_tag *tag = NULL;
+  if (lua_type(L, idx) != LUA_TUSERDATA || fastarg(L, idx, mtidx, num, &tag) == NULL || tag == NULL)
+    return NULL;
+  return (const Dual *)lua_touserdata(L, idx);
+}
+
+int ldual_fast (lua_State *L, cr_opid op, int two, int mtidx) {
+  double na[2], nb[2];
+  const cr_tag *ta = NULL, *tb = NULL;
+  const double *ca, *cb = NULL;
+  Dual *r;
+  if ((ca = fastarg(L, 1, mtidx, na, &ta)) == NULL) return 0;
+  if (two) {
+    if ((cb = fastarg(L, 2, mtidx, nb, &tb)) == NULL) return 0;
+    if (ta == NULL) ta = tb;
+    else if (tb != NULL && *tb != *ta) return 0;  /* two tags: the multilinear path */
+  }
+  if (ta == NULL) return 0;  /* numbers alone: the caller's own path */
+  /* the operands' blocks stay put: userdata never move, and they are on the stack */
+  r = (Dual *)lua_newuserdatauv(L, DUAL1_SIZE, 0);
+  r->m = 1;
+  *dual_tags(r) = *ta;
+  lua_pushvalue(L, mtidx);
+  lua_setmetatable(L, -2);
+  cr_dual1_apply(op, ca, cb, r->c);
+  return 1;
+}
+
 static int sametags (const Operand *a, const Operand *b) {
   return a->m == b->m && memcmp(a->tags, b->tags, (size_t)a->m * sizeof(cr_tag)) == 0;
 }
@@ -249,8 +308,10 @@ static int defer (lua_State *L, cr_opid op, int n) {
 
 static int arith (lua_State *L, cr_opid op, int unary) {
   Operand a, b;
-  int oka = ldual_getx(L, 1, MT_IDX, &a);
-  int okb = unary || ldual_getx(L, 2, MT_IDX, &b);
+  int oka, okb;
+  if (ldual_fast(L, op, !unary, MT_IDX)) return 1;
+  oka = ldual_getx(L, 1, MT_IDX, &a);
+  okb = unary || ldual_getx(L, 2, MT_IDX, &b);
   if (oka && okb) {
     ldual_computex(L, op, &a, unary ? NULL : &b, MT_IDX);
     return 1;
@@ -456,6 +517,7 @@ int ldual_opcall (lua_State *L, cr_opid op, int mtidx) {
                                   cr_ops[op].arity == 2 ? lua_tonumber(L, 2) : 0.0));
     return 1;
   }
+  if (ldual_fast(L, op, cr_ops[op].arity == 2, mtidx)) return 1;
   return applyop(L, op, cr_ops[op].name, mtidx);
 }
 
@@ -468,6 +530,74 @@ static int l_apply (lua_State *L) {
   luaL_argcheck(L, op >= 0 && op < CR_NOPS, 1, "unknown operation");
   lua_remove(L, 1);
   return applyop(L, (cr_opid)op, cr_ops[op].name, MT_IDX);
+}
+
+/* cr.math's message; a missing argument counts as nil, as the Lua functions there say */
+static int mathargerror (lua_State *L, int arg, const char *fname) {
+  return luaL_error(L, "bad argument #%d to '%s' (number expected, got %s)", arg, fname,
+                    lua_isnone(L, arg) ? "nil" : ldual_typename(L, arg));
+}
+
+/* what cr.math takes: a number, a dual, or another chainrule value (it has __crapply) */
+static int mathnum (lua_State *L, int idx, int mtidx) {
+  Operand o;
+  int t = lua_type(L, idx);
+  if (t == LUA_TNUMBER) return 1;
+  if (t == LUA_TSTRING) return 0;
+  if (ldual_getx(L, idx, mtidx, &o)) return 1;
+  if (luaL_getmetafield(L, idx, "__crapply") != LUA_TNIL) { lua_pop(L, 1); return 1; }
+  return 0;
+}
+
+/* calls core.ops[name] (upvalue 3; a Var's own op once ltape is open) on the value at idx */
+static void callop (lua_State *L, const char *name, int idx) {
+  lua_getfield(L, lua_upvalueindex(3), name);
+  lua_pushvalue(L, idx);
+  lua_call(L, 1, 1);
+}
+
+/*
+** cr.math.log(x [, base]): math.log on numbers, bit for bit; log(x, 2) and
+** log(x, 10) use log2 and log10 as math.log does, other bases log(x)/log(base).
+*/
+static int l_mathlog (lua_State *L) {
+  int tb = lua_type(L, 2), i;
+  if (lua_type(L, 1) == LUA_TNUMBER && (tb == LUA_TNIL || tb == LUA_TNONE || tb == LUA_TNUMBER)) {
+    double x = lua_tonumber(L, 1), r;
+    if (tb != LUA_TNUMBER) r = log(x);
+    else {
+      double base = lua_tonumber(L, 2);
+      if (base == 2.0) r = log2(x);
+      else if (base == 10.0) r = log10(x);
+      else r = log(x) / log(base);
+    }
+    lua_pushnumber(L, r);
+    return 1;
+  }
+  for (i = 1; i <= 2; i++)  /* a numeric string beside a chainrule value counts as its number, as in math */
+    if (lua_type(L, i) == LUA_TSTRING && lua_isnumber(L, i)) {
+      lua_pushnumber(L, lua_tonumber(L, i));
+      lua_replace(L, i);
+    }
+  tb = lua_type(L, 2);
+  if (tb == LUA_TNIL || tb == LUA_TNONE) {
+    if (ldual_fast(L, CR_OP_log, 0, MT_IDX)) return 1;  /* first-order duals first */
+    if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
+    lua_settop(L, 1);
+    callop(L, "log", 1);
+    return 1;
+  }
+  if (!mathnum(L, 1, MT_IDX)) return mathargerror(L, 1, "log");
+  if (!mathnum(L, 2, MT_IDX)) return mathargerror(L, 2, "log");
+  lua_settop(L, 2);
+  if (tb == LUA_TNUMBER && lua_tonumber(L, 2) == 2.0) callop(L, "log2", 1);
+  else if (tb == LUA_TNUMBER && lua_tonumber(L, 2) == 10.0) callop(L, "log10", 1);
+  else {
+    callop(L, "log", 1);
+    callop(L, "log", 2);
+    lua_arith(L, LUA_OPDIV);
+  }
+  return 1;
 }
 
 static int state_gc (lua_State *L) {
@@ -538,6 +668,10 @@ int ldual_open (lua_State *L) {
     lua_setfield(L, -2, cr_ops[i].name);
   }
   lua_setfield(L, -3, "opid");
+  ldual_pushupvalues(L);  /* cr.math.log in C: upvalue 3 is core.ops */
+  lua_pushvalue(L, -3);
+  lua_pushcclosure(L, l_mathlog, 3);
+  lua_setfield(L, -3, "mathlog");
   lua_setfield(L, -2, "ops");
   return 0;
 }

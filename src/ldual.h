@@ -45,6 +45,16 @@ Dual *ldual_newx (lua_State *L, int m, const cr_tag *tags, int mtidx);
 void ldual_compute (lua_State *L, cr_opid op, const Operand *a, const Operand *b);
 void ldual_computex (lua_State *L, cr_opid op, const Operand *a, const Operand *b, int mtidx);
 
+/*
+** The common first-order case: operands 1 and 2 (only 1 when !two) are numbers
+** or duals over one same tag, at least one a dual.  Then pushes op of them and
+** returns 1; else returns 0 having pushed nothing (the general path decides).
+*/
+int ldual_fast (lua_State *L, cr_opid op, int two, int mtidx);
+
+/* The dual over one tag at idx, or NULL for anything else. */
+const Dual *ldual_todual1 (lua_State *L, int idx, int mtidx);
+
 /* A fresh tag, never handed out before in this Lua state; newtags reserves n. */
 cr_tag ldual_newtag (lua_State *L);
 cr_tag ldual_newtags (lua_State *L, int n);

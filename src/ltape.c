@@ -27,6 +27,7 @@ typedef struct Tape {
   cr_tape t;
   unsigned long long serial;  /* 0 while in the pool; a new one at each use */
   int held;                   /* object API: its Vars hold the handle, the collector ends it */
+  size_t counted;             /* its array bytes in the state's heldbytes (object API) */
   struct Tape *nextfree;
 } Tape;
 
@@ -51,16 +52,19 @@ typedef struct Handle {
 */
 typedef struct Var {
   unsigned short magic;       /* VAR_MAGIC, first in the block: no user data can stand there */
-  unsigned short plain;       /* the value is a double, in x (always, for a param) */
+  unsigned short plain;       /* the value is a double (always, for a param) */
   int idx;                    /* node index; for a param, its node on tape 'serial' */
   Tape *tape;
   unsigned long long serial;  /* node: its tape's serial; param: the tape it last joined */
-  double x;                   /* the value (a copy of the tape's, read without touching it) */
+  double x;                   /* params only: the value (a node's is its tape's val[idx]) */
   double grad;                /* params only */
 } Var;
 
-/* a node Var stops before the param-only field: less for the collector per operation */
-#define NODE_SIZE offsetof(Var, grad)
+/* a node Var stops before the param-only fields: 24 bytes, less for malloc and the collector */
+#define NODE_SIZE offsetof(Var, x)
+
+/* the value of a plain Var whose tape (if any) is live */
+#define varx(v) ((v)->tape ? (v)->tape->t.val[(v)->idx] : (v)->x)
 
 /*
 ** debug.setmetatable can give any userdata the Var or Tape metatable: a block counts
@@ -68,6 +72,12 @@ typedef struct Var {
 */
 #define VAR_MAGIC    0xC4A9u
 #define HANDLE_MAGIC 0xC4A9D0E1u
+
+/*
+** A training loop's old tapes reach the collector a few steps late: keeping the
+** arrays of several lets each new tape start on memory already faulted in.
+*/
+#define NSPARE 4
 
 /*
 ** Per-state settings.  User values: 1 the current tape's handle (weakly),
@@ -80,8 +90,9 @@ typedef struct State {
   long live;                  /* tapes in use */
   int ntapes;                 /* tapes in the pool, in use or free */
   Tape *free;
-  cr_tape spare;              /* the arrays of the last released tape, for the next one */
+  cr_tape spare[NSPARE];      /* arrays of released tapes, for the next ones */
   int closing;                /* the state is being collected: keep nothing */
+  size_t heldbytes;           /* array bytes of the object API tapes not yet released */
 } State;
 
 /* upvalues of every function here */
@@ -99,16 +110,15 @@ static State *getstate (lua_State *L) {
 }
 
 static Var *tovar (lua_State *L, int idx) {
-  Var *v = NULL;
+  Var *v;
+  size_t len;
   if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_absindex(L, idx);
-  if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
-    if (lua_rawequal(L, -1, VARMT)) {
-      size_t len = lua_rawlen(L, idx);
-      v = (Var *)lua_touserdata(L, idx);
-      if ((len != NODE_SIZE && len != sizeof(Var)) || v->magic != VAR_MAGIC) v = NULL;
-    }
-    lua_pop(L, 1);
-  }
+  v = (Var *)lua_touserdata(L, idx);  /* NULL for all but userdata; light ones have length 0 */
+  if (v == NULL || ((len = lua_rawlen(L, idx)) != NODE_SIZE && len != sizeof(Var))
+      || v->magic != VAR_MAGIC || !lua_getmetatable(L, idx))
+    return NULL;
+  if (!lua_rawequal(L, -1, VARMT)) v = NULL;
+  lua_pop(L, 1);
   return v;
 }
 
@@ -200,8 +210,13 @@ static Tape *newtape (lua_State *L, int held) {
     lua_pop(L, 2);
   }
   T->nextfree = NULL;
+  T->counted = 0;
   T->t.limit = S->limit;
-  if (S->spare.cap > 0 && !S->closing) cr_tape_take(&T->t, &S->spare);
+  if (!S->closing) {  /* the largest spare */
+    int i, k = 0;
+    for (i = 1; i < NSPARE; i++) if (S->spare[i].cap > S->spare[k].cap) k = i;
+    if (S->spare[k].cap > 0) cr_tape_take(&T->t, &S->spare[k]);
+  }
   T->serial = ++S->serial;
   T->held = held;
   S->live++;
@@ -216,8 +231,14 @@ static void releasetape (lua_State *L, Tape *T) {
   if (T->serial == 0) return;
   S->live--;
   T->serial = 0;
+  S->heldbytes -= T->counted;
+  T->counted = 0;
   if (S->closing) { cr_tape_free(&T->t); return; }
-  if (T->t.cap > S->spare.cap) cr_tape_take(&S->spare, &T->t);  /* keep the larger */
+  {  /* into an empty spare, else in place of the smallest when larger */
+    int i, k = 0;
+    for (i = 1; i < NSPARE; i++) if (S->spare[i].cap < S->spare[k].cap) k = i;
+    if (T->t.cap > S->spare[k].cap) cr_tape_take(&S->spare[k], &T->t);
+  }
   cr_tape_free(&T->t);
   lua_getiuservalue(L, STATE, 3);
   lua_pushnil(L);
@@ -267,6 +288,32 @@ static void dropcurrent (lua_State *L, const Tape *T) {
   lua_pop(L, 1);
 }
 
+/* bytes of a tape's arrays, which the collector cannot see */
+static size_t tapebytes (const Tape *T) {
+  return T->t.cap * (sizeof(cr_node) + sizeof(double)) + T->t.adjcap * sizeof(double);
+}
+
+/* keeps the state's sum of the object API tapes' array bytes up to date */
+static void account (lua_State *L, Tape *T) {
+  State *S = getstate(L);
+  size_t b = tapebytes(T);
+  S->heldbytes += b - T->counted;
+  T->counted = b;
+}
+
+/*
+** Before a training loop's next tape: when the old tapes' arrays outweigh the Lua
+** heap and no spare is left, collect, as the collector would if it saw them (the
+** standalone lua runs it in generational mode, where an old tape's handle waits for
+** a major collection).  Their finalizers leave their arrays as spares for the new tape.
+*/
+static void reclaim (lua_State *L) {
+  State *S = getstate(L);
+  int i;
+  for (i = 0; i < NSPARE; i++) if (S->spare[i].cap > 0) return;
+  if (S->heldbytes / 1024 > (size_t)lua_gc(L, LUA_GCCOUNT, 0)) lua_gc(L, LUA_GCCOLLECT, 0);
+}
+
 /* pushes the current tape's handle, making an object API tape if there is none */
 static Tape *current (lua_State *L) {
   Tape *T;
@@ -274,8 +321,10 @@ static Tape *current (lua_State *L) {
   T = handletape(tohandle(L, -1));
   if (T != NULL) return T;
   lua_pop(L, 1);
+  reclaim(L);
   T = newtape(L, 1);
   setcurrent(L, -1);
+  account(L, T);
   return T;
 }
 
@@ -287,18 +336,15 @@ static Tape *current (lua_State *L) {
 */
 static void pushnode (lua_State *L, Tape *T, long idx, int hidx, unsigned long long serial) {
   int plain, held = T->held;
-  double x;
   Var *v;
   checkserial(L, T, serial);
   plain = (T->t.node[idx].kind == CR_NODE_PLAIN);  /* read first: allocating may end T */
-  x = T->t.val[idx];
   v = (Var *)lua_newuserdatauv(L, NODE_SIZE, held);
   v->magic = VAR_MAGIC;
   v->tape = T;
   v->serial = serial;
   v->idx = (int)idx;
   v->plain = (unsigned short)plain;
-  v->x = x;
   lua_pushvalue(L, VARMT);
   lua_setmetatable(L, -2);
   if (held) {
@@ -312,7 +358,7 @@ static void pushvalue (lua_State *L, const Var *v) {
   const cr_node *nd;
   if (v->tape == NULL) { lua_pushnumber(L, v->x); return; }
   checklive(L, v);
-  if (v->plain) { lua_pushnumber(L, v->x); return; }
+  if (v->plain) { lua_pushnumber(L, varx(v)); return; }
   nd = &v->tape->t.node[v->idx];
   getstore(L, v->tape, 1);
   lua_rawgeti(L, -1, nd->slot);
@@ -325,7 +371,7 @@ static int realpart (lua_State *L, int idx, double *x) {
   Operand o;
   if (v != NULL) {
     checklive(L, v);
-    *x = v->x;
+    *x = varx(v);  /* a generic node's val is its real part */
     return 1;
   }
   if (lua_type(L, idx) == LUA_TSTRING || !ldual_get(L, idx, &o)) return 0;
@@ -506,15 +552,17 @@ static int recordargs (lua_State *L, cr_opid op, int two, Arg *a) {
     if (v == NULL) continue;
     a[i].node = (v->tape == NULL) ? leafof(L, i + 1, v, T) : v->idx;
     if (!v->plain) a[i].plain = plain = 0;
-    else a[i].x = v->x;
   }
   checkserial(L, T, serial);  /* joining a param allocates */
+  for (i = 0; i < n; i++)  /* read once T is known live: a node's value is on it */
+    if (a[i].v != NULL && a[i].plain) a[i].x = T->t.val[a[i].node];
   if (!plain) {
     recordgeneric(L, op, two, a, T, hidx, serial);
     return 1;
   }
   r = cr_tape_record(&T->t, op, a[0].node, a[0].x, two ? a[1].node : -1, two ? a[1].x : 0.0);
   if (r < 0) tapefail(L, r, T);
+  if (T->held && T->t.cap * sizeof(cr_node) > T->counted) account(L, T);
   pushnode(L, T, r, hidx, serial);
   return 1;
 }
@@ -530,8 +578,9 @@ static void setarg (Arg *arg, Var *v, double x) {
 /* reads operand k (a number, Var or dual) into arg; raises for anything else */
 static void getarg (lua_State *L, int k, Arg *arg) {
   setarg(arg, NULL, 0.0);
+  if ((arg->v = tovar(L, k)) != NULL) return;
   if (lua_type(L, k) == LUA_TNUMBER) arg->x = lua_tonumber(L, k);
-  else if ((arg->v = tovar(L, k)) == NULL) {
+  else {
     Operand o;
     ltaylor_expand(L, k);  /* a Taylor value meets a Var as the dual it stands for */
     if (lua_type(L, k) == LUA_TSTRING || !ldual_get(L, k, &o))
@@ -572,11 +621,9 @@ static int var_crapply (lua_State *L) {
 static int var_op (lua_State *L) {
   cr_opid op = (cr_opid)lua_tointeger(L, lua_upvalueindex(5));
   int two = (cr_ops[op].arity == 2);
-  int t1 = lua_type(L, 1), t2 = two ? lua_type(L, 2) : LUA_TNUMBER;
-  if (t1 == LUA_TUSERDATA || t2 == LUA_TUSERDATA) {
-    Var *v1 = (t1 == LUA_TUSERDATA) ? tovar(L, 1) : NULL;
-    Var *v2 = (t2 == LUA_TUSERDATA) ? tovar(L, 2) : NULL;
-    if ((v1 || t1 == LUA_TNUMBER) && (v2 || t2 == LUA_TNUMBER)) {
+  Var *v1 = tovar(L, 1), *v2 = two ? tovar(L, 2) : NULL;  /* a block size tells a dual at once */
+  if (v1 || v2) {
+    if ((v1 || lua_type(L, 1) == LUA_TNUMBER) && (v2 || !two || lua_type(L, 2) == LUA_TNUMBER)) {
       Arg a[2];
       lua_settop(L, two ? 2 : 1);  /* extra arguments are ignored, as math's functions ignore them */
       setarg(&a[0], v1, v1 ? 0.0 : lua_tonumber(L, 1));
@@ -584,6 +631,7 @@ static int var_op (lua_State *L) {
       return recordargs(L, op, two, a);
     }
   }
+  else if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
   return ldual_opcall(L, op, lua_upvalueindex(4));
 }
 
@@ -1095,7 +1143,7 @@ static int state_gc (lua_State *L) {
   State *S = (State *)lua_touserdata(L, 1);
   int i;
   S->closing = 1;
-  cr_tape_free(&S->spare);
+  for (i = 0; i < NSPARE; i++) cr_tape_free(&S->spare[i]);
   lua_getiuservalue(L, 1, 2);
   for (i = 1; i <= S->ntapes; i++) {  /* whatever a handle's finalizer did not free */
     if (lua_rawgeti(L, -1, i) == LUA_TUSERDATA) cr_tape_free(&((Tape *)lua_touserdata(L, -1))->t);
@@ -1126,7 +1174,8 @@ int ltape_open (lua_State *L) {
   S->ntapes = 0;
   S->free = NULL;
   S->closing = 0;
-  cr_tape_init(&S->spare, DEFAULT_LIMIT);
+  S->heldbytes = 0;
+  for (i = 0; i < NSPARE; i++) cr_tape_init(&S->spare[i], DEFAULT_LIMIT);
   st = lua_gettop(L);
   lua_newtable(L);
   lua_pushcfunction(L, state_gc);

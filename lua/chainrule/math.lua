@@ -79,15 +79,8 @@ end
 cr.atan = atan("atan")
 cr.atan2 = atan("atan2")
 
--- log(x, 2) and log(x, 10) use log2 and log10, as math.log does
-function cr.log (x, base)
-  x = arg("log", 1, x, true)
-  if base == nil then return ops.log(x) end
-  base = arg("log", 2, base, true)
-  if base == 2 then return ops.log2(x) end
-  if base == 10 then return ops.log10(x) end
-  return ops.log(x) / ops.log(base)
-end
+-- log(x, 2) and log(x, 10) use log2 and log10, as math.log does (in C: no Lua call per use)
+cr.log = core.mathlog
 
 function cr.modf (x)
   local ip = ops.trunc(x)
