@@ -1,10 +1,18 @@
 # chainrule: build, test, install and benchmark the Lua module (and, from mk/, the viewer)
 
+# make LUA_VERSION=5.1|5.2|5.3|5.4, or make LUA=luajit (LuaJIT 2.1 installs its modules as Lua 5.1's)
+ifeq ($(notdir $(LUA)),luajit)
+LUA_VERSION  = 5.1
+LUA_PC      ?= luajit
+LUA_TAG     ?= luajit
+endif
 LUA_VERSION ?= 5.4
 LUA         ?= lua$(LUA_VERSION)
+LUA_PC      ?= lua$(LUA_VERSION)
+LUA_TAG     ?= $(LUA_VERSION)
 PKG_CONFIG  ?= pkg-config
-LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --variable=includedir lua$(LUA_VERSION) 2>/dev/null || echo /usr/include)/lua$(LUA_VERSION)
-LUA_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I$(LUA_INCDIR))
+LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --variable=includedir $(LUA_PC) 2>/dev/null || echo /usr/include)/lua$(LUA_VERSION)
+LUA_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null || echo -I$(LUA_INCDIR))
 
 CC       ?= cc
 CFLAGS   ?= -O2
@@ -18,8 +26,14 @@ DESTDIR     ?=
 INST_LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
 INST_LUADIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
 
+# 5.4 builds in build/ as always; every other Lua in its own build/<version>/ (build/luajit/)
+ifeq ($(LUA_TAG),5.4)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+else
+BUILD      ?= build/$(LUA_TAG)
+ASAN_BUILD ?= build-asan/$(LUA_TAG)
+endif
 SANITIZE    = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # the C core: no Lua in here
@@ -36,7 +50,17 @@ FUZZ_CC     ?= clang
 # pieces added by other parts of the project (viewer, tape, expressions);
 # a rule in a fragment must not become the default goal
 .DEFAULT_GOAL := all
--include mk/*.mk
+# chainplot and chainrule.plotview embed Lua 5.4: the other versions build and test the module alone
+MK_FRAGMENTS = $(wildcard mk/*.mk)
+ifneq ($(LUA_TAG),5.4)
+MK_FRAGMENTS := $(filter-out mk/viewer.mk,$(MK_FRAGMENTS))
+endif
+-include $(MK_FRAGMENTS)
+
+# the other Lua versions installed here (interpreter and headers): make test and make bench run on each
+OTHER_LUAS  = $(foreach v,5.1 5.2 5.3,$(if $(shell command -v lua$(v)),$(if $(shell $(PKG_CONFIG) --exists lua$(v) && echo y),$(v))))
+OTHER_LUAS += $(if $(shell command -v luajit),$(if $(shell $(PKG_CONFIG) --exists luajit && echo y),luajit))
+lua_args    = $(if $(filter luajit,$(1)),LUA=luajit LUA_VERSION=5.1,LUA=lua$(1) LUA_VERSION=$(1))
 
 CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
 BIND_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(BIND_SRC))
