@@ -149,7 +149,7 @@ local function parse (src)
           lo == hi and fmt("%d argument%s", lo, lo > 1 and "s" or "")
           or fmt("%d to %d arguments", lo, hi), #args, t.col), 0)
       end
-      return f(table.unpack(args, 1, #args)), false, t
+      return f(util.unpack(args, 1, #args)), false, t
     end
     fail(t.col, t.text)
   end
@@ -316,7 +316,7 @@ function M.split (h, depth, ...)
   if select("#", ...) > 0 then error("bad argument #3 to 'split' (no more than 2 arguments expected)", 2) end
   h = toexpr(h, "split", 2)
   if depth == nil then depth = 1 end
-  if math.type(depth) ~= "integer" and not (type(depth) == "number" and depth == math.floor(depth)) then
+  if util.mtype(depth) ~= "integer" and not (type(depth) == "number" and depth == math.floor(depth)) then
     error(fmt("bad argument #2 to 'split' (depth must be an integer, got %s)",
       type(depth) == "number" and tostring(depth) or typename(depth)), 2)
   end
@@ -334,7 +334,7 @@ function M.split (h, depth, ...)
   end
   if depth < 1 or depth > #L - 1 then
     error(fmt("bad argument #2 to 'split' (depth must be 1 to %d for %s, got %d)", #L - 1, hs,
-      math.tointeger(depth) or depth), 2)
+      util.tointeger(depth) or depth), 2)
   end
   local ok, outer = scoped(setlevel, 1, function ()
     local u = symbol("u")

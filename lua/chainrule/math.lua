@@ -1,8 +1,10 @@
 -- chainrule.math: a drop-in for math whose functions also take duals and other chainrule values
 local core = require "chainrule.core"
+local util = require "chainrule.util"
 
 local ops = core.ops
 local type, select, error, getmetatable, tonumber = type, select, error, getmetatable, tonumber
+local mtype, tointeger = util.mtype, util.tointeger
 
 local function cr_value (x)  -- value of a dual or of another chainrule value
   if core.isdual(x) then return core.value(x) end
@@ -110,9 +112,9 @@ function cr.ldexp (...)
   local m, e = ...
   m = arg("ldexp", 1, m, true)
   local v = type(e) == "string" and tonumber(e) or e
-  local n = math.type(v) and math.tointeger(v)
+  local n = mtype(v) and tointeger(v)
   if not n then
-    error(("bad argument #2 to 'ldexp' (%s)"):format(math.type(v)
+    error(("bad argument #2 to 'ldexp' (%s)"):format(mtype(v)
       and "number has no integer representation"
       or "number expected, got " .. typename(e, select("#", ...) >= 2)), 3)
   end

@@ -222,8 +222,9 @@ local palette = {
 }
 local C_H, C_DH, C_D2 = {44, 160, 44}, {214, 39, 40}, {148, 103, 189}
 
+local floor = math.floor
 local function light (c)
-  return {(c[1] + 255) // 2, (c[2] + 255) // 2, (c[3] + 255) // 2}
+  return {floor((c[1] + 255) / 2), floor((c[2] + 255) / 2), floor((c[3] + 255) / 2)}
 end
 
 local function linkcolors (n)
