@@ -1,7 +1,7 @@
 -- install_spec.lua: make install and luarocks make give a module any Lua 5.4 program can require
 local function sh (cmd)
   local f = assert(io.popen(cmd .. " 2>&1"))
-  local out = f:read("a")
+  local out = f:read("*a")
   local ok, _, code = f:close()
   return ok and code == 0, out
 end

@@ -11,7 +11,7 @@ local ASAN = (os.getenv("LD_PRELOAD") or ""):find("asan") ~= nil
 local function rss ()
   local f = io.open("/proc/self/statm")
   if not f then return nil end
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return tonumber(s:match("^%d+ (%d+)")) * 4
 end

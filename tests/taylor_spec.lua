@@ -14,7 +14,7 @@ local battery = {
   function (x) return x^x end,
   function (x) return 2^x + x^-2 end,
   function (x) return x % 0.3 + 5 * x end,
-  function (x) return (7 * x) // 2 + x end,
+  function (x) return H.idiv(7 * x, 2) + x end,
   function (x) return -x^2 end,
   function (x) return m.sin(x)^2/m.cos(x)^2 end,
   function (x) return m.tan(2*x) end,

@@ -37,7 +37,8 @@ local function argcheck (name, i, x, given)
 end
 
 -- argument i as a number-like value, a numeric string converted as math converts it
-local function arg (name, i, x, given)
+-- (not "arg": Lua 5.1 gives every vararg function a local of that name)
+local function numarg (name, i, x, given)
   if type(x) == "string" then
     local v = tonumber(x)
     if v then return v end
@@ -64,8 +65,8 @@ cr.floor, cr.ceil = ops.floor, ops.ceil
 
 function cr.fmod (...)
   local a, b = ...
-  a = arg("fmod", 1, a, true)
-  b = arg("fmod", 2, b, select("#", ...) >= 2)
+  a = numarg("fmod", 1, a, true)
+  b = numarg("fmod", 2, b, select("#", ...) >= 2)
   return ops.fmod(a, b)
 end
 
@@ -73,9 +74,9 @@ end
 local function atan (name)
   return function (y, ...)
     local x = ...
-    y = arg(name, 1, y, true)
+    y = numarg(name, 1, y, true)
     if x == nil then return ops.atan(y) end
-    return ops.atan2(y, arg(name, 2, x, true))
+    return ops.atan2(y, numarg(name, 2, x, true))
   end
 end
 cr.atan = atan("atan")
@@ -83,9 +84,9 @@ cr.atan2 = atan("atan2")
 
 -- log(x, 2) and log(x, 10) use log2 and log10, as math.log does
 function cr.log (x, base)
-  x = arg("log", 1, x, true)
+  x = numarg("log", 1, x, true)
   if base == nil then return ops.log(x) end
-  base = arg("log", 2, base, true)
+  base = numarg("log", 2, base, true)
   if base == 2 then return ops.log2(x) end
   if base == 10 then return ops.log10(x) end
   return ops.log(x) / ops.log(base)
@@ -102,15 +103,15 @@ end
 
 function cr.pow (...)
   local x, y = ...
-  x = arg("pow", 1, x, true)
-  y = arg("pow", 2, y, select("#", ...) >= 2)
+  x = numarg("pow", 1, x, true)
+  y = numarg("pow", 2, y, select("#", ...) >= 2)
   return x ^ y
 end
 
 -- the exponent as math.ldexp takes it: an integer, or a float or string with an integer value
 function cr.ldexp (...)
   local m, e = ...
-  m = arg("ldexp", 1, m, true)
+  m = numarg("ldexp", 1, m, true)
   local v = type(e) == "string" and tonumber(e) or e
   local n = mtype(v) and tointeger(v)
   if not n then
@@ -140,6 +141,8 @@ function cr.rad (x) return x * (math.pi / 180.0) end
 local same, tie, opmax = ops.same, ops.tie, ops.max
 local isdual, istaylor, isvar = core.isdual, core.istaylor, core.isvar
 local function pointwise (v) return isdual(v) or istaylor(v) or isvar(v) end
+-- the values compared, not the values themselves: Lua 5.1, 5.2 and LuaJIT compare no userdata with numbers
+local function plain (v) if type(v) == "number" then return v end return cr_value(v) end
 local function extremum (name, op)
   local ismax = name == "max"
   return function (...)
@@ -153,11 +156,11 @@ local function extremum (name, op)
     end
     if n < 3 then return m end
     if pointwise(m) then  -- a value at one point, not a trace: the terms matter only at a tie
-      local k = 0
+      local k, mv = 0, plain(m)
       for i = 1, n do
-        local v = select(i, ...)
+        local v = plain((select(i, ...)))
         -- m is above (below) every argument but NaN: one comparison tells a tie
-        if (ismax and m <= v) or (not ismax and v <= m) then k = k + 1 end
+        if (ismax and mv <= v) or (not ismax and v <= mv) then k = k + 1 end
       end
       if k <= 1 then return m end  -- m then has the chosen argument's derivative already
     end
