@@ -60,7 +60,9 @@ endif
 # the other Lua versions installed here (interpreter and headers): make test and make bench run on each
 OTHER_LUAS  = $(foreach v,5.1 5.2 5.3,$(if $(shell command -v lua$(v)),$(if $(shell $(PKG_CONFIG) --exists lua$(v) && echo y),$(v))))
 OTHER_LUAS += $(if $(shell command -v luajit),$(if $(shell $(PKG_CONFIG) --exists luajit && echo y),luajit))
-lua_args    = $(if $(filter luajit,$(1)),LUA=luajit LUA_VERSION=5.1,LUA=lua$(1) LUA_VERSION=$(1))
+# the make arguments of version v (a shell variable in a recipe): LUA=luajit, or LUA_VERSION=5.x
+lua_args    = LUA=$$(case $(1) in luajit) echo luajit;; *) echo lua$(1);; esac) \
+              LUA_VERSION=$$(case $(1) in luajit) echo 5.1;; *) echo $(1);; esac)
 
 CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
 BIND_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(BIND_SRC))
@@ -69,7 +71,7 @@ ASAN_BIND_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(BIND_SRC))
 MODULE        = $(BUILD)/chainrule/core.so
 ASAN_MODULE   = $(ASAN_BUILD)/chainrule/core.so
 
-.PHONY: all test run bench install uninstall clean env deps asan ctests sources fuzz memcheck
+.PHONY: all test run bench bench-core install uninstall clean env deps asan ctests sources fuzz memcheck
 
 all: $(MODULE) $(EXTRA_ALL)
 
@@ -143,7 +145,8 @@ fuzz: deps $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
 test: deps
 	@$(MAKE) --no-print-directory all ctests asan $(EXTRA_BENCH)  # benchmark programs must build too
-	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) scripts/run-tests
+	@for v in $(OTHER_LUAS); do $(MAKE) --no-print-directory $(call lua_args,$$v) all || exit 1; done
+	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) LUA_OTHERS="$(OTHER_LUAS)" scripts/run-tests
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -155,6 +158,15 @@ RUN_CMD ?= LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(L
 bench: deps
 	@$(MAKE) --no-print-directory all $(EXTRA_BENCH)
 	@for s in scripts/bench_*.lua; do \
+	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
+	done
+	@for v in $(OTHER_LUAS); do $(MAKE) --no-print-directory $(call lua_args,$$v) bench-core || exit 1; done
+
+# the per-point forward and gradient figures alone, on the Lua of this make (make bench runs it on the others)
+bench-core:
+	@$(MAKE) --no-print-directory $(MODULE)
+	@echo "== $(LUA) ($(LUA_TAG))"
+	@for s in scripts/bench_core.lua scripts/bench_reverse.lua; do \
 	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
 	done
 
