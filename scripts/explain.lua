@@ -3,6 +3,13 @@
 --   lua5.4 scripts/explain.lua plots/cubic.lua 2
 local cr = require "chainrule"
 local core = require "chainrule.core"
+local unpack = require("chainrule.util").unpack
+-- load(s, name, mode, env) on Lua 5.1 and LuaJIT too
+local load = setfenv and function (s, name, _, env)
+  local f, err = loadstring(s, name)
+  if f and env then setfenv(f, env) end
+  return f, err
+end or load
 
 local usage = [[
 usage: explain.lua EXPRESSION|PLOT.lua [X0]
@@ -78,7 +85,7 @@ local function explain_plot (t)
     local links = {}
     for i = #t.chain, 1, -1 do links[#links + 1] = bind(t.chain[i]) end
     if #links == 1 then return explain_expr(links[1](cr.symbol("x"))) end
-    return cr.explain(cr.compose(table.unpack(links)), x0)
+    return cr.explain(cr.compose(unpack(links)), x0)
   end
   if t.f then
     local ok, e = pcall(bind(t.f), cr.symbol("x"))

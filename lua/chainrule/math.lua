@@ -142,7 +142,10 @@ local same, tie, opmax = ops.same, ops.tie, ops.max
 local isdual, istaylor, isvar = core.isdual, core.istaylor, core.isvar
 local function pointwise (v) return isdual(v) or istaylor(v) or isvar(v) end
 -- the values compared, not the values themselves: Lua 5.1, 5.2 and LuaJIT compare no userdata with numbers
-local function plain (v) if type(v) == "number" then return v end return cr_value(v) end
+local function plain (v)
+  while type(v) ~= "number" do v = cr_value(v) end  -- a Taylor value's value may be a dual
+  return v
+end
 local function extremum (name, op)
   local ismax = name == "max"
   return function (...)
@@ -184,9 +187,18 @@ local fmodsig = select(2, pcall(math.fmod)):find("#2", 1, true) and "zrnn" or "z
 local wraps = {floor = {1, "n"}, ceil = {1, "n"}, deg = {1, "n"}, rad = {1, "n"}, modf = {1, "n"},
                frexp = {1, "n"}, fmod = {2, fmodsig}, atan = {2, "no"}, atan2 = {2, "no"},
                log = {2, "no"}, pow = {2, "nn"}, ldexp = {2, "ni"}, max = {0, "v"}, min = {0, "v"}}
+-- Lua 5.1, 5.2 and LuaJIT: math.atan takes y alone and math.atan2 needs x; here both are 5.4's
+-- atan (y [, x = 1]) on every version
+local own = {}
+if math.atan(1, -1) == math.atan(1) and math.atan2 then
+  local atan1, atan2 = math.atan, math.atan2
+  own.atan = function (y, x) if x == nil then return atan1(y) end return atan2(y, x) end
+  own.atan2 = own.atan
+end
 for name, w in pairs(wraps) do
   -- compatibility functions (pow, ldexp, frexp) only where this Lua's math has them
-  if math[name] then M[name] = core.mathwrap(name, math[name], cr[name], w[1], w[2]) end
+  local f = own[name] or math[name]
+  if f then M[name] = core.mathwrap(name, f, cr[name], w[1], w[2]) end
 end
 -- atan2 always: Lua 5.4 without LUA_COMPAT_MATHLIB has no math.atan2, and with it math.atan2
 -- is math.atan (y [, x = 1]); so is this one
