@@ -59,7 +59,7 @@ describe("compile's order", function ()
   end)
 end)
 
-describe("the fallback of compile", function ()
+describe("the fallback of compile #cmp", function ()
   -- the same function, once branch-free (compiled) and once branching (falls back to duals);
   -- not sin: limits_spec counts the nodes of a fresh chain of sin(x)
   local function smooth (t) return t^3 + cm.cos(t) end

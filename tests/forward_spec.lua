@@ -68,7 +68,7 @@ describe("the dual type", function ()
       end
     end
   end)
-  it("compares on values", function ()
+  it("compares on values #cmp", function ()
     local x = cr.dual(2, 5)
     assert.is_true(x < 3); assert.is_true(1 < x); assert.is_true(x <= 2)
     assert.is_true(2 <= x); assert.is_false(x > 2); assert.is_true(x >= 2)
@@ -266,7 +266,7 @@ describe("diff", function ()
 end)
 
 describe("limits", function ()
-  it("runs a chain of 10^6 operations on duals in bounded memory", function ()
+  it("runs a chain of 10^6 operations on duals in bounded memory #lua54", function ()
     collectgarbage("collect")
     local before = collectgarbage("count")
     local peak = before

@@ -51,7 +51,7 @@ describe("fuzzer regressions", function ()
     end)
   end
 
-  it("reproduces one program from its number, and a run reports its size", function ()
+  it("reproduces one program from its number, and a run reports its size #lua53", function ()
     local cmd = ("LUA_PATH=%q LUA_CPATH=%q %s scripts/fuzz.lua --program 1021267 --verbose")
       :format(package.path, package.cpath, H.LUA)
     local f = assert(io.popen(cmd))
@@ -62,7 +62,7 @@ describe("fuzzer regressions", function ()
     assert.truthy(out:find("1 passed, 0 failed", 1, true), out)
   end)
 
-  it("rejects bad options with a message", function ()
+  it("rejects bad options with a message #lua53", function ()
     local f = assert(io.popen(("LUA_PATH=%q LUA_CPATH=%q %s scripts/fuzz.lua --count x 2>&1")
       :format(package.path, package.cpath, H.LUA)))
     local out = f:read("*a")

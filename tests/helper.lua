@@ -48,6 +48,15 @@ function H.load (s, name, mode, env)
 end
 -- -0.0 computed: Lua 5.1 merges the constants -0.0 and 0 of one function
 H.negzero = -1 / math.huge
+-- math.atan (y [, x]) and math.log (x [, base]) as 5.4 has them (5.1 and 5.2 ignore the second)
+H.atan = math.atan(1, -1) == math.atan(1) and function (y, x)
+  if x == nil then return math.atan(y) end
+  return math.atan2(y, x)
+end or math.atan
+H.log = math.log(8, 2) == 3 and math.log or function (x, b)
+  if b == nil then return math.log(x) end
+  return math.log(x) / math.log(b)
+end
 H.LUA54 = _VERSION == "Lua 5.4"
 -- the interpreter running the specs, for the ones that start another (make test sets LUA)
 H.LUA = os.getenv("LUA") or "lua5.4"

@@ -29,7 +29,7 @@ local function chain_ref ()
 end
 
 describe("limits: chains of 10^6 operations", function ()
-  it("on Vars: a tape of exactly two nodes a step, swept without recursion, freed after", function ()
+  it("on Vars: a tape of exactly two nodes a step, swept without recursion, freed after #lua54", function ()
     fullgc()
     local live0 = core.tapestats()
     local lua0, rss0 = collectgarbage("count"), rss()

@@ -148,7 +148,7 @@ describe("symbolic expressions", function ()
     assert.are.equal(0.5, fp(2.5))
   end)
 
-  it("raise clear errors", function ()
+  it("raise clear errors #lua53", function ()
     local y = cr.symbol("y")
     H.checkerr("bad argument #1 to 'eval' (no value for variable 'y')", function () return (x + y):eval{x = 1} end)
     H.checkerr("eval: variable 'x' must be a number, got string",
@@ -232,7 +232,7 @@ describe("symbolic expressions", function ()
       end
     end)
 
-    it("prints forms that read back as Lua to the same values", function ()
+    it("prints forms that read back as Lua to the same values #lua53", function ()
       for i, f in ipairs(battery) do
         local e, de = f(x), cr.diff(f(x), x)
         local g, dg = reparse(tostring(e)), reparse(tostring(de))
@@ -382,7 +382,7 @@ describe("the explainer", function ()
       ""}, "\n"), s.text)
   end)
 
-  it("falls back to numbers when a piece branches, and says so", function ()
+  it("falls back to numbers when a piece branches, and says so #cmp", function ()
     local s = cr.explain(function (u) return u^3 end,
                          function (t) if t > 0 then return t^2 + 5 end return 5 end, 2,
                          {quiet = true})
@@ -490,7 +490,7 @@ describe("compiled functions", function ()
     H.checkerr("bad argument #1 to compiled function (number or dual expected, got table)", F, {})
   end)
 
-  it("detect branching instead of recording one branch", function ()
+  it("detect branching instead of recording one branch #lua53", function ()
     H.checkerr("compile: the function branches on its input (comparison of a traced value)",
                cr.compile, function (t) if t > 0 then return t end return -t end)
     H.checkerr("compile: the function branches on its input (comparison of a traced value)",

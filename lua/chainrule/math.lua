@@ -195,6 +195,15 @@ if math.atan(1, -1) == math.atan(1) and math.atan2 then
   own.atan = function (y, x) if x == nil then return atan1(y) end return atan2(y, x) end
   own.atan2 = own.atan
 end
+-- Lua 5.1: math.log takes x alone; here log (x [, base]) as 5.2 and later compute it
+if math.log(8, 2) ~= 3 then
+  local log, log10 = math.log, math.log10
+  own.log = function (x, base)
+    if base == nil then return log(x) end
+    if base == 10 then return log10(x) end
+    return log(x) / log(base)
+  end
+end
 for name, w in pairs(wraps) do
   -- compatibility functions (pow, ldexp, frexp) only where this Lua's math has them
   local f = own[name] or math[name]
