@@ -4,12 +4,23 @@
 local cr = require "chainrule"
 local core = require "chainrule.core"
 local unpack = require("chainrule.util").unpack
--- load(s, name, mode, env) on Lua 5.1 and LuaJIT too
-local load = setfenv and function (s, name, _, env)
-  local f, err = loadstring(s, name)
-  if f and env then setfenv(f, env) end
-  return f, err
-end or load
+-- load(s, name, mode, env) and loadfile(path, mode, env) on Lua 5.1 and LuaJIT too
+local load, loadfile = load, loadfile
+if setfenv then
+  local function withenv (f, err, env)
+    if f and env then setfenv(f, env) end
+    return f, err
+  end
+  local loadstring, loadfile1 = loadstring, loadfile
+  load = function (s, name, _, env)
+    local f, err = loadstring(s, name)
+    return withenv(f, err, env)
+  end
+  loadfile = function (path, _, env)
+    local f, err = loadfile1(path)
+    return withenv(f, err, env)
+  end
+end
 
 local usage = [[
 usage: explain.lua EXPRESSION|PLOT.lua [X0]

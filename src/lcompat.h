@@ -115,6 +115,43 @@ static inline lua_Integer lcompat_len (lua_State *L, int i) {
 /* ---- 5.1, 5.2: the 5.3 API ---- */
 #if LUA_VERSION_NUM < 503
 
+/* a C function called by pcall or a tail call has no name there: find it in package.loaded */
+static inline int lcompat_pushfuncname (lua_State *L, lua_Debug *ar) {
+  int top = lua_gettop(L);
+  lua_getinfo(L, "f", ar);
+  lua_getfield(L, LUA_REGISTRYINDEX, "_LOADED");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, top + 2)) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, top + 1)) {
+            lua_pushvalue(L, -2);  /* the field's name: the name the API documents */
+            lua_replace(L, top + 1);
+            lua_settop(L, top + 1);
+            return 1;
+          }
+          lua_pop(L, 1);
+        }
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, top);
+  return 0;
+}
+static inline int lcompat_argerror (lua_State *L, int arg, const char *extramsg) {
+  lua_Debug ar;
+  if (!lua_getstack(L, 0, &ar)) return luaL_error(L, "bad argument #%d (%s)", arg, extramsg);
+  lua_getinfo(L, "n", &ar);
+  if (ar.namewhat != NULL && strcmp(ar.namewhat, "method") == 0 && --arg == 0)
+    return luaL_error(L, "calling '%s' on bad self (%s)", ar.name, extramsg);
+  if (ar.name == NULL) ar.name = lcompat_pushfuncname(L, &ar) ? lua_tostring(L, -1) : "?";
+  return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, ar.name, extramsg);
+}
+#define luaL_argerror lcompat_argerror
+
 /* lua_Integer is ptrdiff_t there; 5.2's lua_Unsigned is only 32 bits */
 typedef size_t lcompat_Unsigned;
 #define lua_Unsigned lcompat_Unsigned

@@ -30,7 +30,7 @@ describe("fuzzer regressions across modes", function ()
     assert.are.equal(dd, d)
     assert.are.equal(0, d)
   end)
-  it("a derivative at a Var point keeps the sign of zero (fuzz program 6014071)", function ()
+  it("a derivative at a Var point keeps the sign of zero (fuzz program 6014071) #lua53", function ()
     -- at the point -0, d/dy (x % y) = -floor(x / y) = -floor(-inf) = inf
     local g = function (x)
       return cr.derivative(function (y) return x % y end, H.negzero % x)

@@ -139,7 +139,7 @@ describe("cr.math on chainrule values with odd companions", function ()
     assert.are.equal(11, cr.gradient(function (x) return cm.fmod(x[1], "3") + cm.pow(x[1], "2") end, {5})[1])
   end)
 
-  it("says 'no value' for a missing argument, with the caller's position", function ()
+  it("says 'no value' for a missing argument, with the caller's position #puc", function ()
     checkerr("bad argument #2 to 'fmod' (number expected, got no value)", cm.fmod, d(1))
     checkerr("bad argument #2 to 'fmod' (number expected, got nil)", cm.fmod, d(1), nil)
     checkerr("bad argument #2 to 'pow' (number expected, got no value)", cm.pow, d(1))

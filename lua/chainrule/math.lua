@@ -213,5 +213,6 @@ end
 -- is math.atan (y [, x = 1]); so is this one
 if not math.atan2 then M.atan2 = core.mathwrap("atan2", math.atan, cr.atan2, 2, "no") end
 if math.log10 then M.log10 = ops.log10 end
+if math.mod then M.mod = M.fmod end  -- Lua 5.1's old name of fmod
 
 return M
