@@ -194,7 +194,8 @@ static inline lua_Integer lcompat_checkinteger (lua_State *L, int arg) {
   return v;
 }
 #define luaL_checkinteger lcompat_checkinteger
-#define luaL_optinteger(L, arg, d) (lua_isnoneornil(L, (arg)) ? (lua_Integer)(d) : luaL_checkinteger(L, (arg)))
+#define luaL_optinteger(L, arg, d) \
+  (lua_isnoneornil(L, (arg)) ? (lua_Integer)(d) : luaL_checkinteger(L, (arg)))
 
 /* the getters return the type of the value they push */
 static inline int lcompat_getfield (lua_State *L, int i, const char *k) {
@@ -252,19 +253,22 @@ static inline int lcompat_newmetatable (lua_State *L, const char *tname) {
 static inline const char *lcompat_pushvfstring (lua_State *L, const char *fmt, va_list ap) {
   luaL_Buffer b;
   char num[64];
+  const char *s;
   luaL_buffinit(L, &b);
   for (; *fmt != '\0'; fmt++) {
     if (*fmt != '%') { luaL_addchar(&b, *fmt); continue; }
+    num[0] = '\0';
     switch (*++fmt) {
-      case 's': { const char *s = va_arg(ap, const char *); luaL_addstring(&b, s ? s : "(null)"); break; }
-      case 'd': snprintf(num, sizeof num, "%d", va_arg(ap, int)); luaL_addstring(&b, num); break;
-      case 'I': snprintf(num, sizeof num, "%lld", (long long)va_arg(ap, LUAI_UACINT)); luaL_addstring(&b, num); break;
-      case 'f': snprintf(num, sizeof num, "%.14g", va_arg(ap, double)); luaL_addstring(&b, num); break;
-      case 'p': snprintf(num, sizeof num, "%p", va_arg(ap, void *)); luaL_addstring(&b, num); break;
+      case 's': s = va_arg(ap, const char *); luaL_addstring(&b, s ? s : "(null)"); break;
+      case 'd': snprintf(num, sizeof num, "%d", va_arg(ap, int)); break;
+      case 'I': snprintf(num, sizeof num, "%lld", (long long)va_arg(ap, LUAI_UACINT)); break;
+      case 'f': snprintf(num, sizeof num, "%.14g", va_arg(ap, double)); break;
+      case 'p': snprintf(num, sizeof num, "%p", va_arg(ap, void *)); break;
       case 'c': luaL_addchar(&b, (char)va_arg(ap, int)); break;
       case '%': luaL_addchar(&b, '%'); break;
       default: luaL_addchar(&b, '%'); if (*fmt == '\0') fmt--; else luaL_addchar(&b, *fmt); break;
     }
+    luaL_addstring(&b, num);
   }
   luaL_pushresult(&b);
   return lua_tostring(L, -1);
@@ -324,7 +328,8 @@ static inline void lcompat_pushtypename (lua_State *L, int i) {
 
 static inline int lcompat_typeerror (lua_State *L, int arg, const char *tname) {
   lcompat_pushtypename(L, arg);
-  return luaL_argerror(L, arg, lua_pushfstring(L, "%s expected, got %s", tname, lua_tostring(L, -1)));
+  return luaL_argerror(L, arg,
+                       lua_pushfstring(L, "%s expected, got %s", tname, lua_tostring(L, -1)));
 }
 #define luaL_typeerror lcompat_typeerror
 

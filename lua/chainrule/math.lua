@@ -141,7 +141,7 @@ function cr.rad (x) return x * (math.pi / 180.0) end
 local same, tie, opmax = ops.same, ops.tie, ops.max
 local isdual, istaylor, isvar = core.isdual, core.istaylor, core.isvar
 local function pointwise (v) return isdual(v) or istaylor(v) or isvar(v) end
--- the values compared, not the values themselves: Lua 5.1, 5.2 and LuaJIT compare no userdata with numbers
+-- the values compared, not the values: Lua 5.1 and LuaJIT compare no userdata with a number
 local function plain (v)
   while type(v) ~= "number" do v = cr_value(v) end  -- a Taylor value's value may be a dual
   return v
