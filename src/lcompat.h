@@ -101,6 +101,45 @@ static inline lua_Integer lcompat_len (lua_State *L, int i) {
 
 #define luaL_checkversion(L) ((void)(L))
 
+/* lua_arith as 5.2 has it (no integer division, no bitwise operators there) */
+#define LUA_OPADD 0
+#define LUA_OPSUB 1
+#define LUA_OPMUL 2
+#define LUA_OPDIV 3
+#define LUA_OPMOD 4
+#define LUA_OPPOW 5
+#define LUA_OPUNM 6
+static inline void lcompat_arith (lua_State *L, int op) {
+  static const char *const event[] = {"__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm"};
+  int bad;
+  if (op == LUA_OPUNM) lua_pushvalue(L, -1);  /* the second operand metamethods get */
+  if (lua_type(L, -2) == LUA_TNUMBER && lua_type(L, -1) == LUA_TNUMBER) {
+    lua_Number a = lua_tonumber(L, -2), b = lua_tonumber(L, -1), r;
+    switch (op) {
+      case LUA_OPADD: r = a + b; break;
+      case LUA_OPSUB: r = a - b; break;
+      case LUA_OPMUL: r = a * b; break;
+      case LUA_OPDIV: r = a / b; break;
+      case LUA_OPMOD: r = a - floor(a / b) * b; break;
+      case LUA_OPPOW: r = pow(a, b); break;
+      default: r = -a; break;
+    }
+    lua_pop(L, 2);
+    lua_pushnumber(L, r);
+    return;
+  }
+  for (bad = -2; bad <= -1; bad++) {
+    if (luaL_getmetafield(L, bad, event[op])) {
+      lua_insert(L, -3);
+      lua_call(L, 2, 1);
+      return;
+    }
+  }
+  bad = lua_isnumber(L, -2) ? -1 : -2;
+  luaL_error(L, "attempt to perform arithmetic on a %s value", luaL_typename(L, bad));
+}
+#define lua_arith lcompat_arith
+
 /* 5.1's uservalue is its environment, a table */
 #define lcompat_getuv(L, i) lua_getfenv(L, (i))
 #define lcompat_setuv(L, i) lua_setfenv(L, (i))
