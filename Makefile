@@ -1,10 +1,18 @@
 # chainrule: build, test, install and benchmark the Lua module (and, from mk/, the viewer)
 
+# make LUA_VERSION=5.1|5.2|5.3|5.4, or make LUA=luajit (LuaJIT 2.1 installs its modules as Lua 5.1's)
+ifeq ($(notdir $(LUA)),luajit)
+LUA_VERSION  = 5.1
+LUA_PC      ?= luajit
+LUA_TAG     ?= luajit
+endif
 LUA_VERSION ?= 5.4
 LUA         ?= lua$(LUA_VERSION)
+LUA_PC      ?= lua$(LUA_VERSION)
+LUA_TAG     ?= $(LUA_VERSION)
 PKG_CONFIG  ?= pkg-config
-LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --variable=includedir lua$(LUA_VERSION) 2>/dev/null || echo /usr/include)/lua$(LUA_VERSION)
-LUA_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I$(LUA_INCDIR))
+LUA_INCDIR  ?= $(shell $(PKG_CONFIG) --variable=includedir $(LUA_PC) 2>/dev/null || echo /usr/include)/lua$(LUA_VERSION)
+LUA_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null || echo -I$(LUA_INCDIR))
 
 CC       ?= cc
 CFLAGS   ?= -O2
@@ -18,8 +26,14 @@ DESTDIR     ?=
 INST_LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
 INST_LUADIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
 
+# 5.4 builds in build/ as always; every other Lua in its own build/<version>/ (build/luajit/)
+ifeq ($(LUA_TAG),5.4)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+else
+BUILD      ?= build/$(LUA_TAG)
+ASAN_BUILD ?= build-asan/$(LUA_TAG)
+endif
 SANITIZE    = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # the C core: no Lua in here
@@ -36,7 +50,19 @@ FUZZ_CC     ?= clang
 # pieces added by other parts of the project (viewer, tape, expressions);
 # a rule in a fragment must not become the default goal
 .DEFAULT_GOAL := all
--include mk/*.mk
+# chainplot and chainrule.plotview embed Lua 5.4: the other versions build and test the module alone
+MK_FRAGMENTS = $(wildcard mk/*.mk)
+ifneq ($(LUA_TAG),5.4)
+MK_FRAGMENTS := $(filter-out mk/viewer.mk,$(MK_FRAGMENTS))
+endif
+-include $(MK_FRAGMENTS)
+
+# the other Lua versions installed here (interpreter and headers): make test and make bench run on each
+OTHER_LUAS  = $(foreach v,5.1 5.2 5.3,$(if $(shell command -v lua$(v)),$(if $(shell $(PKG_CONFIG) --exists lua$(v) && echo y),$(v))))
+OTHER_LUAS += $(if $(shell command -v luajit),$(if $(shell $(PKG_CONFIG) --exists luajit && echo y),luajit))
+# the make arguments of version v (a shell variable in a recipe): LUA=luajit, or LUA_VERSION=5.x
+lua_args    = LUA=$$(case $(1) in luajit) echo luajit;; *) echo lua$(1);; esac) \
+              LUA_VERSION=$$(case $(1) in luajit) echo 5.1;; *) echo $(1);; esac)
 
 CORE_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
 BIND_OBJ      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(BIND_SRC))
@@ -45,7 +71,7 @@ ASAN_BIND_OBJ = $(patsubst src/%.c,$(ASAN_BUILD)/obj/%.o,$(BIND_SRC))
 MODULE        = $(BUILD)/chainrule/core.so
 ASAN_MODULE   = $(ASAN_BUILD)/chainrule/core.so
 
-.PHONY: all test run bench install uninstall clean env deps asan ctests sources fuzz memcheck
+.PHONY: all test run bench bench-core install uninstall clean env deps asan ctests sources fuzz memcheck
 
 all: $(MODULE) $(EXTRA_ALL)
 
@@ -119,7 +145,8 @@ fuzz: deps $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
 test: deps
 	@$(MAKE) --no-print-directory all ctests asan $(EXTRA_BENCH)  # benchmark programs must build too
-	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) scripts/run-tests
+	@for v in $(OTHER_LUAS); do $(MAKE) --no-print-directory $(call lua_args,$$v) all || exit 1; done
+	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) LUA=$(LUA) LUA_OTHERS="$(OTHER_LUAS)" scripts/run-tests
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -131,6 +158,15 @@ RUN_CMD ?= LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(L
 bench: deps
 	@$(MAKE) --no-print-directory all $(EXTRA_BENCH)
 	@for s in scripts/bench_*.lua; do \
+	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
+	done
+	@for v in $(OTHER_LUAS); do $(MAKE) --no-print-directory $(call lua_args,$$v) bench-core || exit 1; done
+
+# the per-point forward and gradient figures alone, on the Lua of this make (make bench runs it on the others)
+bench-core:
+	@$(MAKE) --no-print-directory $(MODULE)
+	@echo "== $(LUA) ($(LUA_TAG))"
+	@for s in scripts/bench_core.lua scripts/bench_reverse.lua; do \
 	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
 	done
 

@@ -137,7 +137,7 @@ for _, r in ipairs(rows) do
 end
 
 -- memory flat in the number of points: a tenth of the points peaks at the same level
-local small = N // 10
+local small = math.floor(N / 10)
 local saveN = N
 N = small
 local m1 = run("small", function (x) return cr.derivative(mixed(cm), x) end).peak

@@ -3,6 +3,24 @@
 --   lua5.4 scripts/explain.lua plots/cubic.lua 2
 local cr = require "chainrule"
 local core = require "chainrule.core"
+local unpack = require("chainrule.util").unpack
+-- load(s, name, mode, env) and loadfile(path, mode, env) on Lua 5.1 and LuaJIT too
+local load, loadfile = load, loadfile
+if setfenv then
+  local function withenv (f, err, env)
+    if f and env then setfenv(f, env) end
+    return f, err
+  end
+  local loadstring, loadfile1 = loadstring, loadfile
+  load = function (s, name, _, env)
+    local f, err = loadstring(s, name)
+    return withenv(f, err, env)
+  end
+  loadfile = function (path, _, env)
+    local f, err = loadfile1(path)
+    return withenv(f, err, env)
+  end
+end
 
 local usage = [[
 usage: explain.lua EXPRESSION|PLOT.lua [X0]
@@ -78,7 +96,7 @@ local function explain_plot (t)
     local links = {}
     for i = #t.chain, 1, -1 do links[#links + 1] = bind(t.chain[i]) end
     if #links == 1 then return explain_expr(links[1](cr.symbol("x"))) end
-    return cr.explain(cr.compose(table.unpack(links)), x0)
+    return cr.explain(cr.compose(unpack(links)), x0)
   end
   if t.f then
     local ok, e = pcall(bind(t.f), cr.symbol("x"))

@@ -2,7 +2,7 @@
 #ifndef lcompile_h
 #define lcompile_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 
 int lcompile_open (lua_State *L);
 

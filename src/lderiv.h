@@ -2,7 +2,7 @@
 #ifndef lderiv_h
 #define lderiv_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 
 int lderiv_open (lua_State *L);
 

@@ -2,7 +2,7 @@
 #ifndef ldual_h
 #define ldual_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 #include "cr_dual.h"
 
 #define CR_DUAL_TNAME "chainrule.Dual"

@@ -2,7 +2,7 @@
 #ifndef lexpr_h
 #define lexpr_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 #include "cr_expr.h"
 
 #define CR_EXPR_TNAME "chainrule.Expr"

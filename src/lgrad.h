@@ -2,7 +2,7 @@
 #ifndef lgrad_h
 #define lgrad_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 
 int lgrad_open (lua_State *L);
 

@@ -81,7 +81,7 @@ static void check (lua_State *L, const char *sig) {
 ** the coercion of numeric strings and the messages' text are math's.
 */
 static int wrapped (lua_State *L) {
-  int i, n = lua_gettop(L), k = (int)lua_tointeger(L, lua_upvalueindex(4));
+  int i, n = lua_gettop(L), k = (int)lua_tointeger(L, lua_upvalueindex(4)) & 255;
   for (i = 1; i <= n && (k == 0 || i <= k); i++) {
     int t = lua_type(L, i);
     if ((t == LUA_TUSERDATA || t == LUA_TTABLE) && crvalue(L, i)) {
@@ -92,6 +92,12 @@ static int wrapped (lua_State *L) {
     }
   }
   check(L, lua_tostring(L, lua_upvalueindex(6)));
+  if (lua_tointeger(L, lua_upvalueindex(4)) >= 256) {  /* LuaJIT's: call it */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
   return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
@@ -104,8 +110,9 @@ static int l_mathwrap (lua_State *L) {
   lua_CFunction f = lua_tocfunction(L, 2);
   lua_Integer k = luaL_checkinteger(L, 4);
   luaL_checkstring(L, 1);
-  luaL_argcheck(L, f != NULL && lua_getupvalue(L, 2, 1) == NULL, 2,
-                "C function without upvalues expected");
+  /* LuaJIT's math functions are built-ins (no lua_CFunction), have upvalues or are Lua: lua_call */
+  int direct = f != NULL && lua_getupvalue(L, 2, 1) == NULL;
+  luaL_checktype(L, 2, LUA_TFUNCTION);
   luaL_checktype(L, 3, LUA_TFUNCTION);
   luaL_argcheck(L, k >= 0 && k <= 255, 4, "count out of range");
   luaL_checkstring(L, 5);
@@ -114,7 +121,7 @@ static int l_mathwrap (lua_State *L) {
   lua_pushvalue(L, 3);
   ldual_pushupvalues(L);
   lua_pop(L, 1);  /* the Dual metatable only */
-  lua_pushvalue(L, 4);
+  lua_pushinteger(L, direct ? k : k + 256);  /* 256: not directly callable */
   lua_pushvalue(L, 1);
   lua_pushvalue(L, 5);
   lua_pushcclosure(L, wrapped, 6);

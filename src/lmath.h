@@ -2,7 +2,7 @@
 #ifndef lmath_h
 #define lmath_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 
 int lmath_open (lua_State *L);
 

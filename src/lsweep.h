@@ -2,7 +2,7 @@
 #ifndef lsweep_h
 #define lsweep_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 #include "cr_tape.h"
 #include "cr_dual.h"
 

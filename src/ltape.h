@@ -2,7 +2,7 @@
 #ifndef ltape_h
 #define ltape_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 
 #include "cr_tape.h"
 

@@ -2,7 +2,7 @@
 #ifndef ltaylor_h
 #define ltaylor_h
 
-#include "lua.h"
+#include "lcompat.h"  /* lua.h, lauxlib.h and the 5.4 API on older Luas */
 #include "cr_dual.h"
 
 #define CR_TAYLOR_TNAME "chainrule.Taylor"

@@ -203,7 +203,7 @@ describe("cr.compile(f, {n = k})", function ()
     checkerr("bad argument #4 to 'hvp' (no more than 3 arguments expected)", G.hvp, G, {1, 2, 3}, {1, 2, 3}, 1)
   end)
 
-  it("traces once with the one-variable compile's branch detection and messages", function ()
+  it("traces once with the one-variable compile's branch detection and messages #cmp", function ()
     checkerr("compile: the function branches on its input", cr.compile,
       function (x) if x[1] > 0 then return x[1] end return -x[1] end, {n = 1})
     checkerr("compile: function returned a table, expected a number", cr.compile,
@@ -222,7 +222,7 @@ describe("cr.compile(f, {n = k})", function ()
     assert.equal(1, calls)
   end)
 
-  it("answers per call by the tape when f branches and opts.fallback is set", function ()
+  it("answers per call by the tape when f branches and opts.fallback is set #cmp", function ()
     local f = function (x) if x[1] > 0 then return x[1] * x[2] end return x[2] end
     local G = cr.compile(f, {n = 2, fallback = true})
     assert.is_false(G.compiled)
@@ -314,7 +314,7 @@ describe("cr.compile(f, {n = k, data = m})", function ()
       cr.check, G, w)
   end)
 
-  it("trains the MLP with the same accuracy curve as the Var tape", function ()
+  it("trains the MLP with the same accuracy curve as the Var tape #lua53", function ()
     local mlp = dofile("scripts/mlp.lua")
     local lines = {}
     for _, tape in ipairs{false, true} do

@@ -50,7 +50,7 @@ describe("the dual type", function ()
       {function () return 6 / x end, 2, -6/9}, {function () return x ^ 2 end, 9, 6},
       {function () return 2 ^ x end, 8, 8*math.log(2)}, {function () return -x end, -3, -1},
       {function () return x % 2 end, 1, 1}, {function () return 7 % x end, 1, -2},
-      {function () return x // 2 end, 1, 0}, {function () return x * x end, 9, 6},
+      {function () return H.idiv(x, 2) end, 1, 0}, {function () return x * x end, 9, 6},
       {function () return x / x end, 1, 0}, {function () return x ^ x end, 27, 27*(math.log(3)+1)},
       {function () return x - x end, 0, 0}, {function () return (-7.5) % x end, 1.5, 3},
     }
@@ -64,11 +64,11 @@ describe("the dual type", function ()
     for _, a in ipairs{-7.5, -3, 0, 2.25, 9} do
       for _, b in ipairs{-2, 0.75, 4} do
         assert.are.equal(a % b, (cr.dual(a) % b).value)
-        assert.are.equal(a // b, (cr.dual(a) // b).value)
+        assert.are.equal(H.idiv(a, b), H.idiv(cr.dual(a), b).value)
       end
     end
   end)
-  it("compares on values", function ()
+  it("compares on values #cmp", function ()
     local x = cr.dual(2, 5)
     assert.is_true(x < 3); assert.is_true(1 < x); assert.is_true(x <= 2)
     assert.is_true(2 <= x); assert.is_false(x > 2); assert.is_true(x >= 2)
@@ -266,7 +266,7 @@ describe("diff", function ()
 end)
 
 describe("limits", function ()
-  it("runs a chain of 10^6 operations on duals in bounded memory", function ()
+  it("runs a chain of 10^6 operations on duals in bounded memory #lua54", function ()
     collectgarbage("collect")
     local before = collectgarbage("count")
     local peak = before

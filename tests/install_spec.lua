@@ -1,7 +1,7 @@
 -- install_spec.lua: make install and luarocks make give a module any Lua 5.4 program can require
 local function sh (cmd)
   local f = assert(io.popen(cmd .. " 2>&1"))
-  local out = f:read("a")
+  local out = f:read("*a")
   local ok, _, code = f:close()
   return ok and code == 0, out
 end
@@ -78,4 +78,30 @@ describe("packaging #noasan", function ()
     assert.are.equal("972.0\t729.0\n", out)
     sh("rm -rf " .. tree .. " " .. src)
   end)
+
+  -- the same rockspec for the older Luas installed here (scripts/install-deps installs them)
+  for _, v in ipairs{"5.1", "5.3"} do
+    local have = sh("command -v lua" .. v .. " && pkg-config --exists lua" .. v)
+    local it_ = have and it or pending
+    it_(("luarocks --lua-version=%s make builds and installs it offline"):format(v), function ()
+      local tree, src = os.tmpname(), os.tmpname()
+      os.remove(tree)
+      os.remove(src)
+      local ok, out = sh(("mkdir -p %s && cp -r src lua chainrule-scm-0.rockspec %s"):format(src, src))
+      assert.is_true(ok, out)
+      ok, out = sh(("cd %s && luarocks --lua-version=%s --tree=%s make chainrule-scm-0.rockspec")
+        :format(src, v, tree))
+      assert.is_true(ok, out)
+      local luas = {"lua" .. v}
+      if v == "5.1" and sh("command -v luajit") then luas[2] = "luajit" end  -- the same module
+      for _, lua in ipairs(luas) do
+        ok, out = sh(("cd / && LUA_PATH='%s/share/lua/%s/?.lua;%s/share/lua/%s/?/init.lua' " ..
+          "LUA_CPATH='%s/lib/lua/%s/?.so' %s -e %q"):format(tree, v, tree, v, tree, v, lua, probe))
+        assert.is_true(ok, out)
+        local d, y = out:match("^(%S+)\t(%S+)\n$")
+        assert.are.same({972, 729}, {tonumber(d), tonumber(y)}, lua .. ": " .. out)
+      end
+      sh("rm -rf " .. tree .. " " .. src)
+    end)
+  end
 end)

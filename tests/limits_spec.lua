@@ -11,7 +11,7 @@ local ASAN = (os.getenv("LD_PRELOAD") or ""):find("asan") ~= nil
 local function rss ()
   local f = io.open("/proc/self/statm")
   if not f then return nil end
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return tonumber(s:match("^%d+ (%d+)")) * 4
 end
@@ -29,7 +29,7 @@ local function chain_ref ()
 end
 
 describe("limits: chains of 10^6 operations", function ()
-  it("on Vars: a tape of exactly two nodes a step, swept without recursion, freed after", function ()
+  it("on Vars: a tape of exactly two nodes a step, swept without recursion, freed after #lua54", function ()
     fullgc()
     local live0 = core.tapestats()
     local lua0, rss0 = collectgarbage("count"), rss()

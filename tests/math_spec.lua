@@ -135,7 +135,7 @@ describe("cr.math on plain numbers", function ()
     if a ~= a then return b ~= b end
     return a == b and math.type(a) == math.type(b)
   end
-  it("returns exactly what math returns, integer subtype included", function ()
+  it("returns exactly what math returns, integer subtype included #lua53", function ()
     for _, name in ipairs{"sin", "cos", "tan", "asin", "acos", "atan", "exp", "log", "sqrt",
         "abs", "floor", "ceil", "modf", "deg", "rad", "tointeger", "type"} do
       for _, x in ipairs(samples) do
@@ -183,7 +183,7 @@ describe("cr.math on plain numbers", function ()
     assert.are_not.equal(math, cm)
     assert.is_nil(math.sigmoid)
   end)
-  it("lets a script written for math run unchanged", function ()
+  it("lets a script written for math run unchanged #lua53", function ()
     local src = [[
       local math = ...
       local s = 0

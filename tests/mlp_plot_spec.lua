@@ -3,7 +3,7 @@ local function run (args)
   local cmd = ("LUA_PATH=%q LUA_CPATH=%q lua5.4 scripts/mlp_plot.lua %s 2>&1")
     :format(package.path, package.cpath, args)
   local f = assert(io.popen(cmd))
-  local out = f:read("a")
+  local out = f:read("*a")
   return f:close(), out
 end
 

@@ -5,7 +5,7 @@ local cr = require "chainrule"
 local function png_size (path)
   local f = io.open(path, "rb")
   if not f then return nil end
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   if s:sub(1, 8) ~= "\137PNG\r\n\26\n" then return nil end
   return string.unpack(">I4", s, 17), string.unpack(">I4", s, 21), #s

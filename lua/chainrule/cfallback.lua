@@ -4,7 +4,7 @@ local core = require "chainrule.core"
 local util = require "chainrule.util"
 
 local type, select, getmetatable, setmetatable, pcall = type, select, getmetatable, setmetatable, pcall
-local mtype, unpack, fmt = math.type, table.unpack, string.format
+local mtype, unpack, fmt = util.mtype, util.unpack, string.format
 local typename, raise = util.typename, util.raise
 
 local ARRAY = getmetatable(core.array(0))
@@ -89,7 +89,7 @@ return function (M)
                   v == nil and "no value" or typename(v)))
       end
     end
-    local count = mtype(n) == "float" and math.tointeger(n) or n
+    local count = mtype(n) == "float" and util.tointeger(n) or n
     if mtype(count) ~= "integer" or count < 1 or count > 100000000 then
       raise("bad argument #3 to 'sample' (count must be from 1 to 1e8)")
     end

@@ -13,15 +13,15 @@ local TRACING = {lv = 0, tr = true, app = true}
 
 local type, error, tostring, setmetatable, getmetatable, select =
   type, error, tostring, setmetatable, getmetatable, select
-local mtype, fmt = math.type, string.format
+local mtype, tointeger, fmt = util.mtype, util.tointeger, string.format
 
-local LIMIT = 1 << 24       -- default bound on slots + instructions + edges of one program
-local INPUTS_MAX = 1 << 24
+local LIMIT = 0x1000000      -- default bound on slots + instructions + edges of one program
+local INPUTS_MAX = 0x1000000
 
 local function optcount (opts, key, lo, hi)
   local v = opts[key]
   if v == nil then return nil end
-  local iv = mtype(v) == "float" and v == v // 1 and math.tointeger(v) or v
+  local iv = mtype(v) == "float" and v == math.floor(v) and tointeger(v) or v
   if mtype(iv) ~= "integer" or iv < lo or iv > hi then
     util.argerror("compile", 2, fmt("%s must be an integer from %d to %d, got %s", key,
               lo, hi, type(v) == "number" and tostring(v) or typename(v)))
@@ -112,7 +112,7 @@ Fallback.__call = Fallback.value
 return function (M, f, opts)
   local n = optcount(opts, "n", 0, INPUTS_MAX)
   local m = optcount(opts, "data", 0, INPUTS_MAX)
-  local limit = optcount(opts, "limit", 1, 1 << 30) or LIMIT
+  local limit = optcount(opts, "limit", 1, 0x40000000) or LIMIT
   if n == nil then util.argerror("compile", 2, "n expected with data") end
   if opts.order ~= nil then
     util.argerror("compile", 2, "order applies to functions of one variable, not with n")

@@ -1,8 +1,10 @@
 -- chainrule.math: a drop-in for math whose functions also take duals and other chainrule values
 local core = require "chainrule.core"
+local util = require "chainrule.util"
 
 local ops = core.ops
 local type, select, error, getmetatable, tonumber = type, select, error, getmetatable, tonumber
+local mtype, tointeger = util.mtype, util.tointeger
 
 local function cr_value (x)  -- value of a dual or of another chainrule value
   if core.isdual(x) then return core.value(x) end
@@ -35,7 +37,8 @@ local function argcheck (name, i, x, given)
 end
 
 -- argument i as a number-like value, a numeric string converted as math converts it
-local function arg (name, i, x, given)
+-- (not "arg": Lua 5.1 gives every vararg function a local of that name)
+local function numarg (name, i, x, given)
   if type(x) == "string" then
     local v = tonumber(x)
     if v then return v end
@@ -62,8 +65,8 @@ cr.floor, cr.ceil = ops.floor, ops.ceil
 
 function cr.fmod (...)
   local a, b = ...
-  a = arg("fmod", 1, a, true)
-  b = arg("fmod", 2, b, select("#", ...) >= 2)
+  a = numarg("fmod", 1, a, true)
+  b = numarg("fmod", 2, b, select("#", ...) >= 2)
   return ops.fmod(a, b)
 end
 
@@ -71,9 +74,9 @@ end
 local function atan (name)
   return function (y, ...)
     local x = ...
-    y = arg(name, 1, y, true)
+    y = numarg(name, 1, y, true)
     if x == nil then return ops.atan(y) end
-    return ops.atan2(y, arg(name, 2, x, true))
+    return ops.atan2(y, numarg(name, 2, x, true))
   end
 end
 cr.atan = atan("atan")
@@ -93,19 +96,19 @@ end
 
 function cr.pow (...)
   local x, y = ...
-  x = arg("pow", 1, x, true)
-  y = arg("pow", 2, y, select("#", ...) >= 2)
+  x = numarg("pow", 1, x, true)
+  y = numarg("pow", 2, y, select("#", ...) >= 2)
   return x ^ y
 end
 
 -- the exponent as math.ldexp takes it: an integer, or a float or string with an integer value
 function cr.ldexp (...)
   local m, e = ...
-  m = arg("ldexp", 1, m, true)
+  m = numarg("ldexp", 1, m, true)
   local v = type(e) == "string" and tonumber(e) or e
-  local n = math.type(v) and math.tointeger(v)
+  local n = mtype(v) and tointeger(v)
   if not n then
-    error(("bad argument #2 to 'ldexp' (%s)"):format(math.type(v)
+    error(("bad argument #2 to 'ldexp' (%s)"):format(mtype(v)
       and "number has no integer representation"
       or "number expected, got " .. typename(e, select("#", ...) >= 2)), 3)
   end
@@ -131,6 +134,11 @@ function cr.rad (x) return x * (math.pi / 180.0) end
 local same, tie, opmax = ops.same, ops.tie, ops.max
 local isdual, istaylor, isvar = core.isdual, core.istaylor, core.isvar
 local function pointwise (v) return isdual(v) or istaylor(v) or isvar(v) end
+-- the values compared, not the values: Lua 5.1 and LuaJIT compare no userdata with a number
+local function plain (v)
+  while type(v) ~= "number" do v = cr_value(v) end  -- a Taylor value's value may be a dual
+  return v
+end
 local function extremum (name, op)
   local ismax = name == "max"
   return function (...)
@@ -144,11 +152,11 @@ local function extremum (name, op)
     end
     if n < 3 then return m end
     if pointwise(m) then  -- a value at one point, not a trace: the terms matter only at a tie
-      local k = 0
+      local k, mv = 0, plain(m)
       for i = 1, n do
-        local v = select(i, ...)
+        local v = plain((select(i, ...)))
         -- m is above (below) every argument but NaN: one comparison tells a tie
-        if (ismax and m <= v) or (not ismax and v <= m) then k = k + 1 end
+        if (ismax and mv <= v) or (not ismax and v <= mv) then k = k + 1 end
       end
       if k <= 1 then return m end  -- m then has the chosen argument's derivative already
     end
@@ -172,13 +180,32 @@ local fmodsig = select(2, pcall(math.fmod)):find("#2", 1, true) and "zrnn" or "z
 local wraps = {floor = {1, "n"}, ceil = {1, "n"}, deg = {1, "n"}, rad = {1, "n"}, modf = {1, "n"},
                frexp = {1, "n"}, fmod = {2, fmodsig}, atan = {2, "no"}, atan2 = {2, "no"},
                log = {2, "no"}, pow = {2, "nn"}, ldexp = {2, "ni"}, max = {0, "v"}, min = {0, "v"}}
+-- Lua 5.1, 5.2 and LuaJIT: math.atan takes y alone and math.atan2 needs x; here both are 5.4's
+-- atan (y [, x = 1]) on every version
+local own = {}
+if math.atan(1, -1) == math.atan(1) and math.atan2 then
+  local atan1, atan2 = math.atan, math.atan2
+  own.atan = function (y, x) if x == nil then return atan1(y) end return atan2(y, x) end
+  own.atan2 = own.atan
+end
+-- Lua 5.1: math.log takes x alone; here log (x [, base]) as 5.2 and later compute it
+if math.log(8, 2) ~= 3 then
+  local log, log10 = math.log, math.log10
+  own.log = function (x, base)
+    if base == nil then return log(x) end
+    if base == 10 then return log10(x) end
+    return log(x) / log(base)
+  end
+end
 for name, w in pairs(wraps) do
   -- compatibility functions (pow, ldexp, frexp) only where this Lua's math has them
-  if math[name] then M[name] = core.mathwrap(name, math[name], cr[name], w[1], w[2]) end
+  local f = own[name] or math[name]
+  if f then M[name] = core.mathwrap(name, f, cr[name], w[1], w[2]) end
 end
 -- atan2 always: Lua 5.4 without LUA_COMPAT_MATHLIB has no math.atan2, and with it math.atan2
 -- is math.atan (y [, x = 1]); so is this one
 if not math.atan2 then M.atan2 = core.mathwrap("atan2", math.atan, cr.atan2, 2, "no") end
 if math.log10 then M.log10 = ops.log10 end
+if math.mod then M.mod = M.fmod end  -- Lua 5.1's old name of fmod
 
 return M

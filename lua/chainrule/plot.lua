@@ -34,7 +34,7 @@ local function size (o, fname)
   if type(s) == "string" then
     local w, h = s:match("^(%d+)x(%d+)$")
     if w then o.width, o.height = tonumber(w), tonumber(h); return end
-  elseif type(s) == "table" and math.type(s[1]) == "integer" and math.type(s[2]) == "integer" then
+  elseif type(s) == "table" and util.mtype(s[1]) == "integer" and util.mtype(s[2]) == "integer" then
     o.width, o.height = s[1], s[2]
     return
   end
@@ -96,7 +96,7 @@ end
 
 -- the viewer's own checks of the options (size, scale) are the caller's errors
 local function viewcall (f, m, o)
-  local res = table.pack(pcall(f, m, o))
+  local res = util.pack(pcall(f, m, o))
   if not res[1] then
     local err = res[2]
     if type(err) == "string" and (err:match("^bad argument") or err:match("^[^\n]-:%d+: bad argument")) then
@@ -104,7 +104,7 @@ local function viewcall (f, m, o)
     end
     error(err, 0)
   end
-  return table.unpack(res, 2, res.n)
+  return util.unpack(res, 2, res.n)
 end
 
 local function run (fname, spec, opts)

@@ -3,7 +3,6 @@ local core = require "chainrule.core"
 
 local type, select, getmetatable, error, pcall = type, select, getmetatable, error, pcall
 local abs, max, huge = math.abs, math.max, math.huge
-local unpack = table.unpack
 local isdual, isvar = core.isdual, core.isvar
 local tape_new, tape_vars, tape_swap = core.tape_new, core.tape_vars, core.tape_swap
 local tape_grad, tape_release = core.tape_grad, core.tape_release
@@ -11,6 +10,7 @@ local newtag, seed, coef = core.newtag, core.seed, core.coef
 
 local util = require "chainrule.util"
 local typename, scoped, raise, argerror = util.typename, util.scoped, util.raise, util.argerror
+local unpack = util.unpack
 local checkopts = util.checkopts
 
 local M = {}
@@ -36,7 +36,7 @@ end
 local function onlyarray (fname, t, i)
   local n = #t
   for k in pairs(t) do
-    if math.type(k) ~= "integer" or k < 1 or k > n then
+    if util.mtype(k) ~= "integer" or k < 1 or k > n then
       local key = type(k) == "string" and ("'" .. k .. "'") or tostring(k)
       argerror(fname, i, ("array of numbers expected, got a table with key %s: %s"):format(key,
         fname == "graph" and "named inputs take a table of names only"
@@ -420,7 +420,7 @@ end
 
 --- tapelimit([n]): the most nodes one tape may hold; sets it when n is given.
 function M.tapelimit (n, ...)
-  if n ~= nil and (math.type(n) ~= "integer" or n < 1 or n > 0x7fffffff) then
+  if n ~= nil and (util.mtype(n) ~= "integer" or n < 1 or n > 0x7fffffff) then
     argerror("tapelimit", 1, "integer between 1 and 2^31-1 expected, got " ..
       (type(n) == "number" and tostring(n) or typename(n)))
   end

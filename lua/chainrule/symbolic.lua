@@ -216,12 +216,12 @@ return function (M)
   function M.explain (a, ...)
     local links, rest
     if getmetatable(a) == Comp then
-      links, rest = a.links, table.pack(...)
+      links, rest = a.links, util.pack(...)
     else
       checkfn(a, 1, "explain", a ~= nil)
       local b = ...
       checkfn(b, 2, "explain", select("#", ...) > 0)
-      links, rest = {a, b}, table.pack(select(2, ...))
+      links, rest = {a, b}, util.pack(select(2, ...))
     end
     local x0, opts = rest[1], rest[2]
     local at = getmetatable(a) == Comp and 2 or 3  -- the argument number of x0
@@ -294,7 +294,7 @@ return function (M)
     end
     if opts.n ~= nil or opts.data ~= nil then return compile_n(M, f, opts) end  -- many inputs
     local order = opts.order == nil and 1 or opts.order
-    if math.type(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
+    if util.mtype(order) ~= "integer" and not (type(order) == "number" and order == math.floor(order))
        or order < 0 or order > 8 then
       argerr(2, "compile", "order must be an integer from 0 to 8, got " .. tostring(order))
     end
@@ -310,10 +310,10 @@ return function (M)
       local msg = tostring(y)
       if not msg:find("compile:", 1, true) then msg = "compile: " .. msg end
       if opts.fallback then
-        return fallback(f, math.tointeger(order), msg)
+        return fallback(f, util.tointeger(order), msg)
       end
       failed(msg)
     end
-    return core.prog(y, x, math.tointeger(order), not opts.exact)
+    return core.prog(y, x, util.tointeger(order), not opts.exact)
   end
 end

@@ -2,10 +2,26 @@
 local type, getmetatable, pairs, tostring = type, getmetatable, pairs, tostring
 local create, resume, yield, status = coroutine.create, coroutine.resume, coroutine.yield,
   coroutine.status
-local isyieldable = coroutine.isyieldable
-local pack, unpack = table.pack, table.unpack
-
 local M = {}
+
+-- Lua 5.3's integers and 5.2's table functions, on 5.1, 5.2 and LuaJIT too: with no integer
+-- subtype, an integer is a number with an integral value
+local floor = math.floor
+M.mtype = math.type or function (v)
+  if type(v) ~= "number" then return nil end
+  return (v == floor(v) and v >= -2^63 and v < 2^63) and "integer" or "float"
+end
+M.tointeger = math.tointeger or function (v)
+  if M.mtype(v) == "integer" then return v end
+end
+M.pack = table.pack or function (...) return {n = select("#", ...), ...} end
+M.unpack = table.unpack or unpack
+-- 5.1 and LuaJIT: any coroutine but the main thread (5.2 says which one that is)
+local isyieldable = coroutine.isyieldable or function ()
+  local co, main = coroutine.running()
+  return co ~= nil and not main
+end
+local pack, unpack = M.pack, M.unpack
 
 -- the source prefix of chainrule's Lua files ("@.../chainrule/"), to tell the caller's frames apart
 local LIBDIR = debug.getinfo(1, "S").source:match("^(@.*[/\\])util%.lua$") or "@lua/chainrule/"
@@ -19,7 +35,8 @@ function M.where ()
   while true do
     local ar = getinfo(lv + 1, "S")
     if ar == nil then return 0 end
-    if ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
+    -- (Lua 5.1 shows a tail call as a frame of its own, with no position: not the caller's)
+    if ar.what ~= "tail" and ar.source:sub(1, #LIBDIR) ~= LIBDIR then return lv end
     lv = lv + 1
   end
 end
@@ -70,7 +87,7 @@ local function fits (want, v)
     return type(v) == "table" and type(v.write) == "function" or
            (type(v) == "userdata" and (type(idx) == "table" and type(idx.write) == "function"))
   end
-  if want == "integer" then return math.type(v) == "integer" or (math.type(v) == "float" and v == v // 1) end
+  if want == "integer" then return type(v) == "number" and v == floor(v) end
   return type(v) == want
 end
 
