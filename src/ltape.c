@@ -93,7 +93,9 @@ void lt_releasetape (lua_State *L, Tape *T) {
   S->heldbytes -= T->counted;
   T->counted = 0;
   if (S->closing) { cr_tape_free(&T->t); return; }
-  {  /* into an empty spare, else in place of the smallest when larger */
+  /* arrays far larger than this tape needed (a big tape's, reused) are not kept: kept, each
+     small tape would own them in turn and every new one would pay a collection to get them back */
+  if (T->t.cap <= 4 * T->t.n + 4096) {  /* into an empty spare, else in place of the smallest when larger */
     int i, k = 0;
     for (i = 1; i < NSPARE; i++) if (S->spare[i].cap < S->spare[k].cap) k = i;
     if (T->t.cap > S->spare[k].cap) cr_tape_take(&S->spare[k], &T->t);
@@ -170,7 +172,11 @@ static void reclaim (lua_State *L) {
   State *S = lt_getstate(L);
   int i;
   for (i = 0; i < NSPARE; i++) if (S->spare[i].cap > 0) return;
-  if (S->heldbytes / 1024 > (size_t)lua_gc(L, LUA_GCCOUNT, 0)) lua_gc(L, LUA_GCCOLLECT, 0);
+  /* paced as a collector is: live tapes survive a collection, so the next waits for twice their bytes */
+  if (S->heldbytes / 1024 > (size_t)lua_gc(L, LUA_GCCOUNT, 0) && S->heldbytes > S->reclaimat) {
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    S->reclaimat = 2 * S->heldbytes;
+  }
 }
 
 /* pushes the current tape's handle, making an object API tape if there is none */
@@ -277,6 +283,7 @@ int ltape_open (lua_State *L) {
   S->free = NULL;
   S->closing = 0;
   S->heldbytes = 0;
+  S->reclaimat = 0;
   for (i = 0; i < NSPARE; i++) cr_tape_init(&S->spare[i], DEFAULT_LIMIT);
   st = lua_gettop(L);
   lua_newtable(L);

@@ -96,6 +96,7 @@ typedef struct State {
   cr_tape spare[NSPARE];      /* arrays of released tapes, for the next ones */
   int closing;                /* the state is being collected: keep nothing */
   size_t heldbytes;           /* array bytes of the object API tapes not yet released */
+  size_t reclaimat;           /* heldbytes that warrant the next collection before a new tape */
 } State;
 
 /* upvalues of every function here */
