@@ -22,8 +22,8 @@ build = {
     ["chainrule.core"] = {
       sources = {
         "src/cr_ops.c", "src/cr_dual.c", "src/cr_taylor.c", "src/cr_tape.c",
-        "src/ldual.c", "src/lderiv.c", "src/ltaylor.c", "src/lcore.c", "src/ltape.c", "src/lsweep.c", "src/lgraph.c",
-        "src/cr_expr.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
+        "src/ldual.c", "src/lderiv.c", "src/ltaylor.c", "src/lcore.c", "src/ltape.c", "src/ltape_rec.c", "src/ltape_api.c", "src/lsweep.c", "src/lgraph.c",
+        "src/cr_expr.c", "src/cr_esimp.c", "src/cr_print.c", "src/cr_prog.c", "src/lexpr.c", "src/lcompile.c",
         "src/cr_grad.c", "src/cr_gsched.c", "src/cr_gplan.c", "src/lgrad.c", "src/lmath.c",
       },
       libraries = {"m"},

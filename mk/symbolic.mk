@@ -1,5 +1,5 @@
 # symbolic expressions, compiled tapes and the hand-written C baseline of their benchmark
-CORE_SRC += src/cr_expr.c src/cr_print.c src/cr_prog.c
+CORE_SRC += src/cr_expr.c src/cr_esimp.c src/cr_print.c src/cr_prog.c
 BIND_SRC += src/lexpr.c src/lcompile.c
 EXTRA_BENCH += $(BUILD)/bench/symbolic_hand
 

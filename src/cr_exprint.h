@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#define FAC_LIMIT 16   /* longer products are single factors: keeps building linear */
+
 typedef struct Node {
   double k;            /* value of a constant */
   int a, b;            /* arguments (CR_NONE when absent); a is the name id of a variable */
@@ -29,5 +31,8 @@ struct cr_expr {
   int deriv;           /* building a derivative: a zero's sign may go, for shorter code */
   int append;          /* tracing a gradient: ops are not shared, ids follow their order */
 };
+
+/* the node with this key, found in the pool or made (cr_expr.c) */
+int cr_expr_intern (cr_expr *E, int kind, int op, int a, int b, double k);
 
 #endif

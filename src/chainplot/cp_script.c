@@ -1,52 +1,5 @@
 /* cp_script.c: a Lua state with limits (memory via lua_Alloc, instructions via a count hook) */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <math.h>
-
-#include "lua.h"
-#include "lauxlib.h"
-#include "lualib.h"
-
-#include "cr_prog.h"
-#include "lcompile.h"
-#include "cp_script.h"
-
-#define MAXSTAGES 5     /* links of a chain (4) and one more */
-#define MAXOUTS 9       /* value and up to 8 derivatives */
-#define TRACE_BUDGET 2000000L  /* instructions to trace one piece: bounds the graph it builds */
-
-/* a curve evaluated in C: output out[0] of prog[0], fed to prog[1] and so on */
-typedef struct cp_stages {
-  int n;
-  const cr_prog *prog[MAXSTAGES];
-  int out[MAXSTAGES], nouts[MAXSTAGES];
-  long cost;            /* instructions per point, charged to the budget */
-} cp_stages;
-
-int luaopen_chainrule_core (lua_State *L);
-
-struct cp_script {
-  lua_State *L;
-  int owned;            /* L was created here (and is closed here) */
-  int trust;
-  size_t used, limit;
-  long budget, left;
-  int model;            /* registry ref of the model, LUA_NOREF before the first good load */
-  int curves;           /* registry ref: curves[p][c] functions, coverage at [p][0] */
-  int compile;          /* compile pieces when they allow it */
-  long saved;           /* budget left while a piece is traced */
-  cp_stages st[CP_MAXPANELS][CP_MAXCURVES + 1];  /* [p][0]: coverage, [p][c + 1]: curve c */
-  char paths[240];
-  int prevmodel, prevcurves;  /* the model a load replaced, until commit or revert */
-  cp_stages prevst[CP_MAXPANELS][CP_MAXCURVES + 1];
-  char prevpaths[240];
-  double width;         /* of the x view, for the cursor read-out (0: the script's) */
-  char err[800];
-};
-
-static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n);
-static double getnum (lua_State *L, int idx, const char *k, double d);
+#include "cp_script_int.h"
 
 static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
   cp_script *S = ud;
@@ -85,13 +38,13 @@ static int traceback (lua_State *L) {
   return 1;
 }
 
-static void seterr (cp_script *S, const char *prefix) {
+void cps_seterr (cp_script *S, const char *prefix) {
   const char *m = lua_tostring(S->L, -1);
   snprintf(S->err, sizeof S->err, "%s%s", prefix, m ? m : "(error object is not a string)");
   lua_pop(S->L, 1);
 }
 
-static int pcallk (cp_script *S, int nargs, int nres) {
+int cps_pcallk (cp_script *S, int nargs, int nres) {
   int base = lua_gettop(S->L) - nargs, st;
   lua_pushcfunction(S->L, traceback);
   lua_insert(S->L, base);
@@ -227,7 +180,7 @@ static void readstages (lua_State *L, cp_stages *T) {
 }
 
 /* the model on top: which curves are compiled, and a line saying which path each piece takes */
-static void readcompiled (cp_script *S) {
+void cps_readcompiled (cp_script *S) {
   lua_State *L = S->L;
   int p, c, np, n, i;
   size_t len = 0;
@@ -263,12 +216,12 @@ static void readcompiled (cp_script *S) {
   for (i = 1; i <= n && len < sizeof S->paths - 1; i++) {
     char name[32], why[120];
     lua_geti(L, -1, i);
-    getstr(L, -1, "name", name, sizeof name);
-    getstr(L, -1, "reason", why, sizeof why);
+    cps_getstr(L, -1, "name", name, sizeof name);
+    cps_getstr(L, -1, "reason", why, sizeof why);
     lua_getfield(L, -1, "compiled");
     if (lua_toboolean(L, -1))
       len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: compiled (%d instructions)",
-                              i > 1 ? "\n" : "", name, (int)getnum(L, -2, "size", 0));
+                              i > 1 ? "\n" : "", name, (int)cps_getnum(L, -2, "size", 0));
     else
       len += (size_t)snprintf(S->paths + len, sizeof S->paths - len, "%s%s: duals (%s)",
                               i > 1 ? "\n" : "", name, why);
@@ -279,7 +232,7 @@ static void readcompiled (cp_script *S) {
 }
 
 /* model on top: builds curves[p][c] = fn, curves[p][0] = coverage, and takes the model */
-static int adopt (cp_script *S) {
+int cps_adopt (cp_script *S) {
   lua_State *L = S->L;
   int p, c, np, isgraph;
   lua_newtable(L);
@@ -317,7 +270,7 @@ static int adopt (cp_script *S) {
   memcpy(S->prevst, S->st, sizeof S->st);
   memcpy(S->prevpaths, S->paths, sizeof S->paths);
   S->curves = luaL_ref(L, LUA_REGISTRYINDEX);
-  readcompiled(S);
+  cps_readcompiled(S);
   S->model = luaL_ref(L, LUA_REGISTRYINDEX);
   S->err[0] = 0;
   return 0;
@@ -351,19 +304,19 @@ int cp_script_pushmodel (cp_script *S) {
 }
 
 int cp_script_call (cp_script *S, int nargs, int nres) {
-  if (pcallk(S, nargs, nres) != LUA_OK) {
-    seterr(S, "");
+  if (cps_pcallk(S, nargs, nres) != LUA_OK) {
+    cps_seterr(S, "");
     return -1;
   }
   return 0;
 }
 
 int cp_script_setmodel (cp_script *S) {
-  return adopt(S);
+  return cps_adopt(S);
 }
 
 /* budget(true) while a piece is traced: a small budget of its own; budget(false) restores */
-static int l_tracebudget (lua_State *L) {
+int cps_tracebudget (lua_State *L) {
   cp_script *S = *(cp_script **)lua_getextraspace(L);
   if (lua_toboolean(L, 1)) {
     S->saved = S->left;
@@ -387,7 +340,7 @@ static int l_loadmodel (lua_State *L) {
   lua_createtable(L, 0, 2);
   lua_pushboolean(L, lua_toboolean(L, 3));
   lua_setfield(L, -2, "compile");
-  lua_pushcfunction(L, l_tracebudget);
+  lua_pushcfunction(L, cps_tracebudget);
   lua_setfield(L, -2, "budget");
   lua_call(L, 3, 1);
   return 1;
@@ -400,339 +353,10 @@ int cp_script_load (cp_script *S, const char *path) {
   lua_pushstring(L, path);
   lua_pushboolean(L, S->trust);
   lua_pushboolean(L, S->compile);
-  if (pcallk(S, 3, 1) != LUA_OK) {
-    seterr(S, "");
+  if (cps_pcallk(S, 3, 1) != LUA_OK) {
+    cps_seterr(S, "");
     lua_gc(L, LUA_GCCOLLECT, 0);
     return -1;
   }
-  return adopt(S);
-}
-
-static int l_loadformula (lua_State *L) {
-  /* plotscript.model(plotscript.fromformula(text, depth, chain), nil, {compile = , budget = }) */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "chainrule.plotscript");
-  lua_call(L, 1, 1);
-  lua_getfield(L, -1, "model");
-  lua_getfield(L, -2, "fromformula");
-  lua_pushvalue(L, 1);
-  if (lua_tointeger(L, 2) > 0) lua_pushvalue(L, 2);
-  else lua_pushnil(L);
-  lua_pushvalue(L, 3);
-  lua_call(L, 3, 1);
-  lua_pushnil(L);
-  lua_createtable(L, 0, 2);
-  lua_pushboolean(L, lua_toboolean(L, 4));
-  lua_setfield(L, -2, "compile");
-  lua_pushcfunction(L, l_tracebudget);
-  lua_setfield(L, -2, "budget");
-  lua_call(L, 3, 1);
-  return 1;
-}
-
-int cp_script_loadformula (cp_script *S, const char *text, int depth, int chain) {
-  lua_State *L = S->L;
-  cp_script_budget(S);
-  lua_pushcfunction(L, l_loadformula);
-  lua_pushstring(L, text);
-  lua_pushinteger(L, depth);
-  lua_pushboolean(L, chain);
-  lua_pushboolean(L, S->compile);
-  if (pcallk(S, 4, 1) != LUA_OK) {
-    seterr(S, "");
-    lua_gc(L, LUA_GCCOLLECT, 0);
-    return -1;
-  }
-  return adopt(S);
-}
-
-static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n);
-
-int cp_script_formula (cp_script *S, char *text, size_t n, int *depth, int *nlinks, int *chain) {
-  lua_State *L = S->L;
-  int top = lua_gettop(L), ok = 0;
-  if (S->model == LUA_NOREF) return 0;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
-  lua_getfield(L, -1, "formula");
-  if (lua_istable(L, -1)) {
-    ok = 1;
-    getstr(L, -1, "text", text, n);
-    *depth = (int)getnum(L, -1, "depth", 0);
-    *nlinks = (int)getnum(L, -1, "nlinks", 0);
-    lua_getfield(L, -1, "chain");
-    *chain = lua_toboolean(L, -1);
-  }
-  lua_settop(L, top);
-  return ok;
-}
-
-/* the text of a plot script that reopens the current formula view over x0..x1 (malloc'd), or NULL */
-char *cp_script_formulascript (cp_script *S, double x0, double x1) {
-  lua_State *L = S->L;
-  int top = lua_gettop(L);
-  char *r = NULL;
-  if (S->model == LUA_NOREF) return NULL;
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "chainrule.plotformula");
-  if (pcallk(S, 1, 1) != LUA_OK) { seterr(S, ""); lua_settop(L, top); return NULL; }
-  lua_getfield(L, -1, "script");
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
-  lua_getfield(L, -1, "formula");
-  lua_remove(L, -2);
-  if (lua_istable(L, -1)) {
-    lua_pushnumber(L, x0);
-    lua_pushnumber(L, x1);
-    if (pcallk(S, 3, 1) != LUA_OK) seterr(S, "");
-    else if (lua_isstring(L, -1)) {
-      size_t n;
-      const char *t = lua_tolstring(L, -1, &n);
-      if ((r = malloc(n + 1)) != NULL) memcpy(r, t, n + 1);
-    }
-  }
-  lua_settop(L, top);
-  return r;
-}
-
-static void getstr (lua_State *L, int idx, const char *k, char *buf, size_t n) {
-  if (!lua_istable(L, idx)) {
-    buf[0] = 0;
-    return;
-  }
-  lua_getfield(L, idx, k);
-  snprintf(buf, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
-  lua_pop(L, 1);
-}
-
-static double getnum (lua_State *L, int idx, const char *k, double d) {
-  double v;
-  int ok;
-  if (!lua_istable(L, idx)) return d;  /* never an unprotected error on a malformed model */
-  lua_getfield(L, idx, k);
-  v = lua_tonumberx(L, -1, &ok);
-  lua_pop(L, 1);
-  return ok ? v : d;
-}
-
-void cp_script_describe (cp_script *S, cp_frame *F, double *x0, double *x1) {
-  lua_State *L = S->L;
-  int p, c, np, i, top = lua_gettop(L);
-  if (S->model == LUA_NOREF) return;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
-  getstr(L, -1, "title", F->title, sizeof F->title);
-  lua_getfield(L, -1, "x");
-  lua_geti(L, -1, 1);
-  lua_geti(L, -2, 2);
-  *x0 = lua_tonumber(L, -2);
-  *x1 = lua_tonumber(L, -1);
-  lua_pop(L, 3);
-  lua_getfield(L, -1, "panels");
-  np = (int)luaL_len(L, -1);
-  F->npanels = np;
-  for (p = 0; p < np; p++) {
-    cp_panel *P = &F->panels[p];
-    lua_geti(L, -1, p + 1);
-    getstr(L, -1, "title", P->title, sizeof P->title);
-    getstr(L, -1, "axis", P->axis, sizeof P->axis);
-    P->isx = strcmp(P->axis, "x") == 0;
-    lua_getfield(L, -1, "shade");
-    P->shade = !lua_isnil(L, -1);
-    lua_getfield(L, -2, "axis2");
-    P->axis2 = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-    lua_getfield(L, -1, "curves");
-    P->ncurves = (int)luaL_len(L, -1);
-    if (P->ncurves > CP_MAXCURVES) P->ncurves = CP_MAXCURVES;
-    for (c = 0; c < P->ncurves; c++) {
-      cp_curve *C = &P->curves[c];
-      lua_geti(L, -1, c + 1);
-      getstr(L, -1, "label", C->label, sizeof C->label);
-      lua_getfield(L, -1, "light");
-      C->light = lua_toboolean(L, -1);
-      lua_getfield(L, -2, "color");
-      for (i = 0; i < 3; i++) {
-        lua_geti(L, -1, i + 1);
-        (&C->color.r)[i] = (unsigned char)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-      }
-      C->color.a = 255;
-      lua_pop(L, 3);
-    }
-    lua_pop(L, 2);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, -1, "params");
-  F->nsliders = (int)luaL_len(L, -1);
-  if (F->nsliders > CP_MAXPARAMS) F->nsliders = CP_MAXPARAMS;
-  for (i = 0; i < F->nsliders; i++) {
-    cp_slider *sl = &F->sliders[i];
-    lua_geti(L, -1, i + 1);
-    getstr(L, -1, "name", sl->name, sizeof sl->name);
-    sl->value = getnum(L, -1, "value", 0);
-    sl->min = getnum(L, -1, "min", 0);
-    sl->max = getnum(L, -1, "max", 1);
-    sl->step = getnum(L, -1, "step", 0);
-    sl->initial = getnum(L, -1, "initial", sl->value);
-    lua_pop(L, 1);
-  }
-  lua_settop(L, top);
-}
-
-/* a compiled curve: each stage one point through its program, no Lua call */
-static int evalstages (cp_script *S, const cp_stages *T, double t, double *y) {
-  double res[MAXOUTS], *outs[MAXOUTS];
-  int i, j;
-  if (S->owned && (S->left -= T->cost) < 0) {  /* C time counts against the frame's budget too */
-    S->left = S->budget;
-    snprintf(S->err, sizeof S->err, "script ran too long (over %d million instructions in one "
-             "frame; an infinite loop?)", (int)(S->budget / 1000000));
-    *y = NAN;
-    return 1;
-  }
-  for (i = 0; i < T->n; i++) {
-    for (j = 0; j < T->nouts[i]; j++) outs[j] = &res[j];
-    if (cr_prog_eval(T->prog[i], &t, 1, outs) != 0) {
-      snprintf(S->err, sizeof S->err, "not enough memory");
-      *y = NAN;
-      return 1;
-    }
-    /* a derivative where its function is undefined is not drawn */
-    t = (T->out[i] == 0 || isfinite(res[0])) ? res[T->out[i]] : NAN;
-  }
-  *y = t;
-  return 0;
-}
-
-int cp_script_eval (void *ud, double t, double *y) {
-  cp_curveref *r = ud;
-  cp_script *S = r->S;
-  lua_State *L = S->L;
-  if (r->panel >= 0 && r->panel < CP_MAXPANELS && r->curve >= -1 && r->curve < CP_MAXCURVES
-      && S->st[r->panel][r->curve + 1].n > 0)
-    return evalstages(S, &S->st[r->panel][r->curve + 1], t, y);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->curves);
-  lua_geti(L, -1, r->panel + 1);
-  lua_geti(L, -1, r->curve + 1);
-  lua_remove(L, -2);
-  lua_remove(L, -2);
-  lua_pushnumber(L, t);
-  if (pcallk(S, 1, 1) != LUA_OK) {
-    seterr(S, "");
-    *y = NAN;
-    return 1;
-  }
-  *y = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
-  lua_pop(L, 1);
-  return 0;
-}
-
-static int l_cursor (lua_State *L) {
-  lua_getfield(L, 1, "cursor");
-  lua_pushvalue(L, 2);
-  if (lua_tonumber(L, 3) > 0) lua_pushvalue(L, 3);
-  else lua_pushnil(L);
-  lua_call(L, 2, 3);
-  return 3;
-}
-
-void cp_script_setview (cp_script *S, double x0, double x1) {
-  S->width = x1 - x0;
-}
-
-int cp_script_cursor (cp_script *S, cp_frame *F, double x0, double *vals, int nvals) {
-  lua_State *L = S->L;
-  int p, c, n = 0, top = lua_gettop(L);
-  if (S->model == LUA_NOREF) return -1;
-  lua_pushcfunction(L, l_cursor);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
-  lua_pushnumber(L, x0);
-  lua_pushnumber(L, S->width);
-  if (pcallk(S, 3, 3) != LUA_OK) {
-    seterr(S, "");
-    for (p = 0; p < F->npanels; p++) F->panels[p].cursor = 0;
-    F->readout[0] = 0;  /* never a stale read-out */
-    return -1;
-  }
-  if (!lua_istable(L, -3)) {
-    lua_settop(L, top);
-    snprintf(S->err, sizeof S->err, "the model's cursor returned no table of marks");
-    return -1;
-  }
-  for (p = 0; p < F->npanels; p++) {
-    cp_panel *P = &F->panels[p];
-    lua_geti(L, -3, p + 1);
-    P->cursor = lua_istable(L, -1);
-    P->ct = getnum(L, -1, "t", NAN);
-    if (P->cursor) lua_getfield(L, -1, "marks");
-    else lua_pushnil(L);
-    for (c = 0; c < P->ncurves; c++) {
-      cp_mark *m = &P->marks[c];
-      if (lua_istable(L, -1)) lua_geti(L, -1, c + 1);
-      else lua_pushnil(L);
-      m->y = getnum(L, -1, "y", NAN);
-      m->slope = getnum(L, -1, "slope", NAN);
-      m->has_slope = !isnan(m->slope);
-      m->yl = getnum(L, -1, "yl", NAN);
-      m->yr = getnum(L, -1, "yr", NAN);
-      if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "undefined");
-        m->undefined = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-      } else m->undefined = 0;
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 2);
-  }
-  snprintf(F->readout, sizeof F->readout, "%s", lua_isstring(L, -2) ? lua_tostring(L, -2) : "");
-  if (vals && lua_istable(L, -1)) {
-    /* x, u[1..n], d[1..n], h, dh (or x, f, f', f'', f''') */
-    int i;
-    lua_getfield(L, -1, "u");
-    if (lua_istable(L, -1)) {
-      int k, nl;
-      lua_getfield(L, -2, "d");
-      nl = (int)luaL_len(L, -1);
-      if (n < nvals) vals[n++] = x0;
-      for (k = 1; k <= nl; k++) {
-        lua_geti(L, -2, k);
-        if (n < nvals) vals[n++] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-      }
-      for (k = 1; k <= nl; k++) {
-        lua_geti(L, -1, k);
-        if (n < nvals) vals[n++] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-      }
-      lua_pop(L, 2);
-      if (n < nvals) vals[n++] = getnum(L, -1, "h", NAN);
-      if (n < nvals) vals[n++] = getnum(L, -1, "dh", NAN);
-    } else {
-      static const char *const k[] = {"x", "f", "df", "d2f", "d3f"};
-      lua_pop(L, 1);
-      for (i = 0; i < 5 && n < nvals; i++) vals[n++] = getnum(L, -1, k[i], NAN);
-    }
-  }
-  lua_settop(L, top);
-  return n;
-}
-
-int cp_script_setparam (cp_script *S, cp_frame *F, int i, double v) {
-  lua_State *L = S->L;
-  int top = lua_gettop(L);
-  if (S->model == LUA_NOREF || i < 0 || i >= F->nsliders) return -1;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, S->model);
-  lua_getfield(L, -1, "setparam");
-  lua_pushinteger(L, i + 1);
-  lua_pushnumber(L, v);
-  if (pcallk(S, 2, 0) != LUA_OK) {
-    seterr(S, "");
-    readcompiled(S);  /* never keep pointers to programs the model may have dropped */
-    lua_settop(L, top);
-    return -1;
-  }
-  readcompiled(S);  /* the pieces were compiled again with the new value */
-  lua_getfield(L, -1, "params");
-  lua_geti(L, -1, i + 1);
-  F->sliders[i].value = getnum(L, -1, "value", v);
-  lua_settop(L, top);
-  return 0;
+  return cps_adopt(S);
 }
