@@ -164,10 +164,10 @@ bench: deps
 
 # the per-point forward and gradient figures alone, on the Lua of this make (make bench runs it on the others)
 bench-core:
-	@$(MAKE) --no-print-directory $(MODULE)
+	@$(MAKE) --no-print-directory $(MODULE) $(BUILD)/bench/floor.so
 	@echo "== $(LUA) ($(LUA_TAG))"
 	@for s in scripts/bench_core.lua scripts/bench_reverse.lua; do \
-	  LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
+	  BUILD='$(BUILD)' LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='$(BUILD)/?.so;;' $(LUA) $$s || exit 1; \
 	done
 
 # the C sources of chainrule.core, for the packaging test against the rockspec

@@ -8,8 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "lua.h"
-#include "lauxlib.h"
+#include "lcompat.h"  /* the same shims as the module: the floor builds for every Lua */
 
 /* ---- forward mode: (value, derivative) pairs ---- */
 

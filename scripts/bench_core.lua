@@ -90,7 +90,7 @@ local function best (variants)
   local res = {}
   for k, v in ipairs(variants) do
     local w = N
-    N = N // 10
+    N = math.floor(N / 10)
     run(v[1], v[2])  -- warm up: caches, page faults, the collector's pace
     N = w
     res[k] = run(v[1], v[2])
