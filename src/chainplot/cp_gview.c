@@ -107,7 +107,8 @@ static void drawpartials (cp_renderer *R, const cp_gstate *G, float s) {
       int kind = edgekind(G, i, k);
       cp_rect bg;
       ends(G, i, k, &x1, &y1, &x2, &y2);
-      cp_fmtnum(G->nd[i].partial[k], buf, sizeof buf);
+      if (isnan(G->nd[i].partial[k])) snprintf(buf, sizeof buf, "undef.");  /* an edge has room for six */
+      else cp_fmtnum(G->nd[i].partial[k], buf, sizeof buf);
       tw = cp_draw_textw(R, buf, 1);
       /* just before the arrowhead, off the operand's box */
       x = x2 - tw / 2 - 8 * s;

@@ -42,7 +42,7 @@ void cp_ticklabel (double v, double step, char *buf, size_t size) {
 
 void cp_fmtnum (double v, char *buf, size_t size) {
   if (v == 0) v = 0;  /* no -0 */
-  if (isnan(v)) snprintf(buf, size, "nan");
+  if (isnan(v)) snprintf(buf, size, "undefined");  /* in words a student reads (a graph's log of a negative) */
   else if (isinf(v)) snprintf(buf, size, v > 0 ? "inf" : "-inf");
   else snprintf(buf, size, "%.4g", v);
 }

@@ -55,6 +55,10 @@ static void ticks (void) {
     CHECK(strcmp(b, "2e-09") == 0, "label 2e-09: %s", b);
     cp_fmtnum(157.6875, b, sizeof b);
     CHECK(strcmp(b, "157.7") == 0, "readout number: %s", b);
+    cp_fmtnum(NAN, b, sizeof b);
+    CHECK(strcmp(b, "undefined") == 0, "a NaN in words: %s", b);
+    cp_fmtnum(-0.0, b, sizeof b);
+    CHECK(strcmp(b, "0") == 0, "no -0: %s", b);
   }
 }
 
