@@ -413,7 +413,7 @@ static int blockspace (cr_grad *G) {
   G->A = (double **)calloc(G->nslots + 1, sizeof(double *));
   if (!G->bwork || !G->V || !G->A) {
     free(G->bwork);
-  free(G->hw); free(G->V); free(G->A); free(used);
+    free(G->V); free(G->A); free(used);  /* hw is the hvp's, freed with G */
     G->bwork = NULL; G->V = G->A = NULL;
     return CR_GRAD_ENOMEM;
   }

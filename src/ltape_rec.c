@@ -227,8 +227,7 @@ int lt_var_op (lua_State *L) {
       return recordargs(L, op, two, a);
     }
   }
-  else if (ldual_fast(L, op, two, lua_upvalueindex(4))) return 1;  /* first-order duals */
-  return ldual_opcall(L, op, lua_upvalueindex(4));
+  return ldual_opcall(L, op, lua_upvalueindex(4));  /* numbers first, then the duals' fast path */
 }
 
 static int compare (lua_State *L, int how) {

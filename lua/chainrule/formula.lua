@@ -4,7 +4,7 @@ local util = require "chainrule.util"
 local crmath = require "chainrule.math"
 
 local type, error, tostring, select, ipairs = type, error, tostring, select, ipairs
-local fmt, concat = string.format, table.concat
+local fmt = string.format
 local isexpr, symbol, scoped, typename = core.isexpr, core.symbol, util.scoped, util.typename
 local ops = core.ops
 

@@ -90,9 +90,15 @@ int cp_app_writeformula (cp_app *A, const char *dir, char *path, size_t n) {
   do snprintf(path, n, "%s/chainplot-formula-%d.lua", dir ? dir : ".", ++i);
   while (exists(path) && i < 100000);
   f = fopen(path, "wx");  /* never over a file that appeared meanwhile */
-  if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+  if (!f || fputs(text, f) < 0) {
     snprintf(msg, sizeof msg, "could not write %s", path);
     if (f) fclose(f);
+    free(text);
+    status(A, 1, msg);
+    return -1;
+  }
+  if (fclose(f) != 0) {  /* closed either way: never closed twice */
+    snprintf(msg, sizeof msg, "could not write %s", path);
     free(text);
     status(A, 1, msg);
     return -1;

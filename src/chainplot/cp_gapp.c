@@ -162,7 +162,8 @@ static int fetch (cp_app *A) {
   n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
   if (n > CP_GRAPH_MAXNODES) {  /* said in the view, not as a script error */
     lua_settop(L, top);
-    return cp_gstate_set(A->G, NULL, n, out) == 0 ? 0 : 0;
+    cp_gstate_set(A->G, NULL, n, out);  /* holds no nodes: the view says the limit, no error */
+    return 0;
   }
   if ((nd = calloc((size_t)(n > 0 ? n : 1), sizeof *nd)) == NULL) {
     snprintf(A->evalerr, sizeof A->evalerr, "not enough memory for the graph");
